@@ -1,0 +1,1 @@
+"""Bali One Data: one platform for a provincial government's data and public services."""

@@ -1,0 +1,96 @@
+"""The JSON API at /api/v1/: authentication, the error envelope, each app's router."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from onedata.core import services
+from onedata.core.errors import DomainError, RateLimited, error_body
+
+logger = logging.getLogger("onedata.api")
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer od_…``: API tokens made on the account page or by `onedata token`."""
+
+    def authenticate(self, request, token):
+        user = services.api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class BrowserSession(APIKeyCookie):
+    """The browser's login session (CSRF-checked on writes)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request, key):
+        user = request.user
+        return user if user.is_authenticated and user.is_active else None
+
+
+api = NinjaAPI(
+    title="Bali One Data API",
+    version="1",
+    description=(
+        "One API for the platform's modules. Authenticate with `Authorization: Bearer <token>` "
+        "(create one on your account page) or the browser session. Errors come as "
+        '`{"error": {"code", "message", "fields"}}`.'
+    ),
+    auth=[BearerToken(), BrowserSession()],
+    urls_namespace="api",
+)
+
+
+def _error(request, status: int, code: str, message: str, fields=None, headers=None):
+    response = api.create_response(request, error_body(code, message, fields), status=status)
+    for key, value in (headers or {}).items():
+        response[key] = value
+    return response
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    return _error(request, exc.status, exc.code, exc.message, exc.fields, headers)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc: NinjaValidationError):
+    fields: dict[str, list[str]] = {}
+    for item in exc.errors:
+        location = [str(part) for part in item.get("loc", []) if part not in ("body", "payload")]
+        name = ".".join(location[1:] if location[:1] in (["query"], ["path"]) else location)
+        fields.setdefault(name or "__all__", []).append(item.get("msg", "invalid"))
+    return _error(request, 422, "invalid", "Some fields are invalid.", fields)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request, exc):
+    return _error(request, 401, "unauthenticated", "Log in or send a valid API token.")
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return _error(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(Exception)
+def unexpected_error(request, exc: Exception):
+    logger.exception("Unhandled error in API %s %s", request.method, request.path)
+    return _error(request, 500, "server_error", "Something went wrong on our side; it is logged.")
+
+
+api.add_router("/core/", "onedata.core.api.router")

@@ -1,0 +1,163 @@
+"""The ``onedata`` command: demo, serve, worker, token, seed, and any manage.py command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+DEFAULT_BIND = "127.0.0.1:8000"
+
+
+def _django(mode: str | None = None) -> None:
+    if mode:
+        os.environ.setdefault("ONEDATA_MODE", mode)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onedata.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def cmd_seed(args) -> None:
+    _django()
+    _manage("seed")
+
+
+def cmd_token(args) -> None:
+    _django()
+    from django.core.management import call_command
+
+    call_command("issue_token", args.username, name=args.name, days=args.days)
+
+
+def _gunicorn_argv(bind: str) -> list[str]:
+    workers = os.environ.get("WEB_CONCURRENCY", "2")
+    threads = os.environ.get("WEB_THREADS", "4")
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "onedata.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        workers,
+        "--threads",
+        threads,
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "10",
+    ]
+
+
+def _worker_argv() -> list[str]:
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        return [sys.executable, "-m", "django", "rqworker", "default", "--with-scheduler"]
+    return [sys.executable, "-m", "django", "db_worker", "--no-startup-delay"]
+
+
+def cmd_serve(args) -> None:
+    _django()
+    os.execv(sys.executable, _gunicorn_argv(args.bind))  # noqa: S606 - our own argv
+
+
+def cmd_worker(args) -> None:
+    _django()
+    os.execv(sys.executable, _worker_argv())  # noqa: S606
+
+
+def cmd_mailsink(args) -> None:
+    _django()
+    from django.conf import settings
+
+    from onedata import mailsink
+
+    mailsink.run(settings.VAR_DIR / "outbox", port=args.port)
+
+
+def cmd_demo(args) -> None:
+    """Set up (migrate, seed) and run web server, task worker and mail sink together."""
+    os.environ["ONEDATA_MODE"] = "demo"
+    _django("demo")
+    from django.conf import settings
+
+    _manage("migrate", "--no-input", "-v", "0")
+    _manage("seed")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "onedata.settings"}
+    port = str(settings.EMAIL_PORT)
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-m", "onedata.cli", "mailsink", "--port", port], env=env
+        ),
+        subprocess.Popen(_worker_argv(), env=env),
+        subprocess.Popen(_gunicorn_argv(args.bind), env=env),
+    ]
+    print(f"\n  Bali One Data is running at http://{args.bind}/  (Ctrl-C stops it)\n", flush=True)
+    stopping = False
+
+    def stop(*_):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    while not stopping and all(child.poll() is None for child in children):
+        time.sleep(0.5)
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    for child in children:
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    sys.exit(0 if stopping else 1)
+
+
+def cmd_manage(args) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onedata.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["onedata manage", *args.rest])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="onedata", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="set up with demo data and run everything")
+    demo.add_argument("--bind", default=os.environ.get("ONEDATA_BIND", DEFAULT_BIND))
+    demo.set_defaults(func=cmd_demo)
+    serve = sub.add_parser("serve", help="run the web server (gunicorn)")
+    serve.add_argument("--bind", default=os.environ.get("ONEDATA_BIND", DEFAULT_BIND))
+    serve.set_defaults(func=cmd_serve)
+    sub.add_parser("worker", help="run a task worker").set_defaults(func=cmd_worker)
+    sub.add_parser("seed", help="load regions and demo data").set_defaults(func=cmd_seed)
+    token = sub.add_parser("token", help="print a new API token for a user")
+    token.add_argument("username")
+    token.add_argument("--name", default="command line")
+    token.add_argument("--days", type=int, default=None)
+    token.set_defaults(func=cmd_token)
+    sink = sub.add_parser("mailsink", help="run the local SMTP sink (demo)")
+    sink.add_argument("--port", type=int, default=8025)
+    sink.set_defaults(func=cmd_mailsink)
+    manage = sub.add_parser("manage", help="any Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

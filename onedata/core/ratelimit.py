@@ -1,0 +1,89 @@
+"""Fixed-window counters for rate limits and login lock-out.
+
+Two adapters behind one function: Redis (``INCR`` through the cache) when REDIS_URL is
+set, so that every app server shares the count; otherwise a database row updated with
+``count = count + 1``, which stays correct across processes on one machine.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from onedata.core.models import RateCounter
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    count: int
+    limit: int
+    retry_after: int  # seconds until the window resets
+
+
+def _window(period: int, now: float) -> tuple[int, int]:
+    window = int(now // period)
+    reset_in = int((window + 1) * period - now) + 1
+    return window, reset_in
+
+
+def hit(key: str, *, limit: int, period: int, now: float | None = None) -> Decision:
+    """Count one event for ``key``; allowed while the count stays within ``limit``."""
+    now = time.time() if now is None else now
+    window, reset_in = _window(period, now)
+    count = _increment(key, window, period)
+    return Decision(allowed=count <= limit, count=count, limit=limit, retry_after=reset_in)
+
+
+def peek(key: str, *, period: int, now: float | None = None) -> int:
+    now = time.time() if now is None else now
+    window, _ = _window(period, now)
+    if settings.REDIS_URL:
+        return int(cache.get(f"rl:{key}:{window}", 0))
+    row = RateCounter.objects.filter(key=key, window=window).values_list("count", flat=True)
+    return row[0] if row else 0
+
+
+def reset(key: str, *, period: int, now: float | None = None) -> None:
+    now = time.time() if now is None else now
+    window, _ = _window(period, now)
+    if settings.REDIS_URL:
+        cache.delete(f"rl:{key}:{window}")
+    else:
+        RateCounter.objects.filter(key=key, window=window).delete()
+
+
+def prune(now=None) -> int:
+    """Delete expired database counters; a periodic task calls it."""
+    deleted, _ = RateCounter.objects.filter(expires_at__lt=now or timezone.now()).delete()
+    return deleted
+
+
+def _increment(key: str, window: int, period: int) -> int:
+    if settings.REDIS_URL:
+        cache_key = f"rl:{key}:{window}"
+        cache.add(cache_key, 0, timeout=period + 1)
+        return int(cache.incr(cache_key))
+    key = key[:200]
+    with transaction.atomic():
+        rows = RateCounter.objects.filter(key=key, window=window)
+        if not rows.update(count=F("count") + 1):
+            try:
+                with transaction.atomic():
+                    RateCounter.objects.create(
+                        key=key,
+                        window=window,
+                        count=1,
+                        expires_at=timezone.now() + timedelta(seconds=period + 1),
+                    )
+                return 1
+            except IntegrityError:
+                rows.update(count=F("count") + 1)
+        return rows.values_list("count", flat=True)[0]

@@ -1,0 +1,220 @@
+"""The one settings module. Every knob comes from the environment (see README.md).
+
+ONEDATA_MODE chooses the defaults: ``production`` (the default: DEBUG off, SECRET_KEY
+required), ``demo`` (what ``make demo`` runs: DEBUG on, a generated key kept in var/)
+and ``test`` (set by pytest: fast hashing, tasks run immediately, mail kept in memory).
+A malformed value stops start-up with ImproperlyConfigured naming the variable.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from onedata import config
+from onedata.config import ConfigError
+
+ENV = config.environ()
+BASE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+try:
+    MODE = config.env_choice(ENV, "ONEDATA_MODE", ("production", "demo", "test"), "production")
+    DEMO = MODE == "demo"
+    TESTING = MODE == "test"
+    VAR_DIR = Path(ENV.get("ONEDATA_VAR_DIR") or BASE_DIR / "var").resolve()
+    DEBUG = config.env_bool(ENV, "DEBUG", DEMO)
+
+    SECRET_KEY = ENV.get("SECRET_KEY", "")
+    if not SECRET_KEY:
+        if TESTING:
+            SECRET_KEY = "test-only-" + "x" * 50  # noqa: S105 - never used outside tests
+        elif DEMO:
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            key_file = VAR_DIR / "secret_key"
+            if not key_file.exists():
+                key_file.write_text(secrets.token_urlsafe(50))
+                key_file.chmod(0o600)
+            SECRET_KEY = key_file.read_text().strip()
+        else:
+            raise ConfigError("SECRET_KEY", "required in production (ONEDATA_MODE=production)")
+    elif len(SECRET_KEY) < 32:
+        raise ConfigError("SECRET_KEY", "too short; use at least 32 random characters")
+
+    ALLOWED_HOSTS = config.env_list(
+        ENV, "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"]
+    )
+    CSRF_TRUSTED_ORIGINS = config.env_list(ENV, "CSRF_TRUSTED_ORIGINS", [])
+
+    database_url = ENV.get("DATABASE_URL", "").strip()
+    if database_url:
+        DATABASES = {"default": config.database_from_url(database_url)}
+    else:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        DATABASES = {"default": config.sqlite_database(str(VAR_DIR / "onedata.sqlite3"))}
+
+    REDIS_URL = config.redis_url(ENV)
+
+    email_url = ENV.get("EMAIL_URL", "").strip()
+    if email_url:
+        globals().update(config.email_from_url(email_url))
+    elif TESTING:
+        EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    else:
+        # The demo starts a local SMTP sink on this port (see onedata/cli.py).
+        EMAIL_HOST = "127.0.0.1"
+        EMAIL_PORT = config.env_int(ENV, "ONEDATA_SMTP_SINK_PORT", 8025, minimum=1)
+    DEFAULT_FROM_EMAIL = ENV.get("DEFAULT_FROM_EMAIL", "Bali One Data <noreply@onedata.local>")
+
+    S3_BUCKET = ENV.get("S3_BUCKET", "").strip()
+    MEDIA_ROOT = Path(ENV.get("MEDIA_ROOT") or VAR_DIR / "media")
+    STATIC_ROOT = Path(ENV.get("STATIC_ROOT") or VAR_DIR / "static")
+
+    API_RATE_PER_MINUTE_IP = config.env_int(ENV, "API_RATE_PER_MINUTE_IP", 600, minimum=1)
+    API_RATE_PER_MINUTE_TOKEN = config.env_int(ENV, "API_RATE_PER_MINUTE_TOKEN", 1200, minimum=1)
+    LOGIN_MAX_FAILURES = config.env_int(ENV, "LOGIN_MAX_FAILURES", 5, minimum=1)
+    LOGIN_LOCKOUT_SECONDS = config.env_int(ENV, "LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+    API_TOKEN_DEFAULT_DAYS = config.env_int(ENV, "API_TOKEN_DEFAULT_DAYS", 90, minimum=1)
+    SECURE_SSL = config.env_bool(ENV, "SECURE_SSL", False)
+    PROVINCE_NAME = ENV.get("ONEDATA_PROVINCE_NAME", "Provinsi Bali")
+    PROVINCE_CODE = ENV.get("ONEDATA_PROVINCE_CODE", "51")
+except ConfigError as error:
+    raise ImproperlyConfigured(f"Bad setting {error}") from error
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
+    "onedata.core",
+]
+if REDIS_URL:
+    INSTALLED_APPS.append("django_rq")
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "onedata.core.middleware.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "onedata.core.middleware.ApiRateLimitMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "onedata.urls"
+WSGI_APPLICATION = "onedata.wsgi.application"
+AUTH_USER_MODEL = "core.User"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:home"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "onedata.core.context_processors.platform",
+            ],
+        },
+    }
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Makassar"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": ENV.get("S3_ENDPOINT_URL") or None,
+            "region_name": ENV.get("S3_REGION") or None,
+            "access_key": ENV.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": ENV.get("S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+if TESTING and not config.env_bool(ENV, "ONEDATA_TEST_REAL_TASKS", False):
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Security headers. HSTS and secure cookies only when the site is served over HTTPS.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send X-CSRFToken
+if SECURE_SSL:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": ENV.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.server": {"level": "WARNING"}},
+}

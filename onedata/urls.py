@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from onedata.api import api
+
+admin.site.site_header = "Bali One Data"
+admin.site.site_title = "Bali One Data"
+
+# Uploaded files (selfies, receipts) are never served as plain media: each module serves
+# its files through a view that checks permissions first.
+urlpatterns = [
+    path("", include("onedata.core.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
