@@ -103,9 +103,15 @@ def database_from_url(url: str, *, variable: str = "DATABASE_URL") -> dict:
 
 
 def sqlite_database(path: str) -> dict:
+    # Tests use a file too, not the shared-cache in-memory database, whose table locks
+    # ignore the busy timeout: concurrency tests must see the engine the demo runs on.
+    # The process id keeps two test runs in one checkout from sharing a database.
+    test_path = path[: -len(".sqlite3")] if path.endswith(".sqlite3") else path
+    test_path += f"-test-{os.getpid()}"
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
+        "TEST": {"NAME": test_path + ".sqlite3"},
         "OPTIONS": {
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",

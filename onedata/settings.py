@@ -79,6 +79,7 @@ try:
     LOGIN_LOCKOUT_SECONDS = config.env_int(ENV, "LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
     API_TOKEN_DEFAULT_DAYS = config.env_int(ENV, "API_TOKEN_DEFAULT_DAYS", 90, minimum=1)
     SECURE_SSL = config.env_bool(ENV, "SECURE_SSL", False)
+    SITE_URL = ENV.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
     PROVINCE_NAME = ENV.get("ONEDATA_PROVINCE_NAME", "Provinsi Bali")
     PROVINCE_CODE = ENV.get("ONEDATA_PROVINCE_CODE", "51")
 except ConfigError as error:
@@ -183,6 +184,8 @@ if S3_BUCKET:
         },
     }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+if WHITENOISE_USE_FINDERS:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 
 if REDIS_URL:
     CACHES = {

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from onedata.core import permissions, services
@@ -174,7 +174,7 @@ def membership_grant(request, slug: str, payload: MembershipIn):
     membership = services.membership_grant(
         actor=request.auth, user=user, agency=agency, role=payload.role
     )
-    return 201, membership
+    return Status(201, membership)
 
 
 @router.delete("/memberships/{membership_id}", response={204: None}, summary="Revoke a role")
@@ -187,7 +187,7 @@ def membership_revoke(request, membership_id: int):
     ):
         raise NotFound("No such membership.")
     services.membership_revoke(actor=request.auth, membership=membership)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/tokens", response=list[TokenOut], summary="My API tokens")
@@ -205,7 +205,7 @@ def token_create(request, payload: TokenIn):
         actor=request.auth, user=request.auth, name=payload.name, days=payload.days
     )
     answer = TokenOut.from_orm(issued.token).dict()
-    return 201, {**answer, "token": issued.plaintext}
+    return Status(201, {**answer, "token": issued.plaintext})
 
 
 @router.delete("/tokens/{token_id}", response={200: TokenOut}, summary="Revoke an API token")

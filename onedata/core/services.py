@@ -107,7 +107,7 @@ def user_register(
             )
     except IntegrityError as error:
         raise _unique_violation(error) from None
-    transaction.on_commit(lambda: email_verification_send(user=candidate))
+    _queue_email_verification(candidate)
     return candidate
 
 
@@ -136,8 +136,15 @@ def user_update_profile(
     except IntegrityError as error:
         raise _unique_violation(error) from None
     if email_changed and user.email:
-        transaction.on_commit(lambda: email_verification_send(user=user))
+        _queue_email_verification(user)
     return user
+
+
+def _queue_email_verification(user: User) -> None:
+    """Mail the link from a worker once the account is committed (SMTP can be slow)."""
+    from onedata.core.tasks import email_verification_send as send_task
+
+    transaction.on_commit(lambda: send_task.enqueue(user.pk))
 
 
 def email_verification_token(user: User) -> str:
@@ -149,7 +156,9 @@ def email_verification_send(*, user: User, base_url: str = "") -> None:
 
     if not user.email:
         return
-    link = base_url + reverse("core:verify_email", args=[email_verification_token(user)])
+    link = (base_url or settings.SITE_URL) + reverse(
+        "core:verify_email", args=[email_verification_token(user)]
+    )
     send_mail(
         subject=_("Confirm your email address for Bali One Data"),
         message=_(

@@ -1,0 +1,33 @@
+"""Background tasks through the django-tasks API on the database backend and a real worker."""
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from tests.core.failing_tasks import add, always_fails
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_TASKS)
+def test_worker_runs_a_queued_task_and_keeps_its_result():
+    result = add.enqueue(2, 3)
+    assert DBTaskResult.objects.get(id=result.id).status == TaskResultStatus.READY
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    result.refresh()
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert result.return_value == 5
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_TASKS)
+def test_failed_task_is_recorded_as_failed_with_its_error_not_lost():
+    result = always_fails.enqueue("the SMTP relay is down")
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    result.refresh()
+    assert result.status == TaskResultStatus.FAILED
+    assert "the SMTP relay is down" in result.errors[0].traceback
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count() == 1
