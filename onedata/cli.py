@@ -64,7 +64,16 @@ def _worker_argv() -> list[str]:
     from django.conf import settings
 
     if settings.REDIS_URL:
-        return [sys.executable, "-m", "django", "rqworker", "default", "--with-scheduler"]
+        return [
+            sys.executable,
+            "-m",
+            "django",
+            "rqworker",
+            "default",
+            "--with-scheduler",
+            "--job-class",
+            "django_tasks_rq.Job",
+        ]
     return [sys.executable, "-m", "django", "db_worker", "--no-startup-delay"]
 
 

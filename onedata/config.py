@@ -98,6 +98,8 @@ def database_from_url(url: str, *, variable: str = "DATABASE_URL") -> dict:
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": options,
+            # One test database per process, so two test runs never share one.
+            "TEST": {"NAME": f"test_{name}_{os.getpid()}"},
         }
     raise ConfigError(variable, f"unsupported scheme {scheme!r}; use postgres:// or sqlite:///")
 

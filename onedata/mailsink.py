@@ -3,6 +3,7 @@ var/outbox/, so a new user sees mail arrive without a real mail relay."""
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from pathlib import Path
@@ -24,6 +25,7 @@ class OutboxHandler:
 
 
 def run(folder: Path, host: str = "127.0.0.1", port: int = 8025) -> None:
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every peer
     controller = Controller(OutboxHandler(folder), hostname=host, port=port)
     controller.start()
     print(f"Mail sink listening on {host}:{port}, keeping mail in {folder}", flush=True)
