@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -69,17 +70,17 @@ def validation_error(request, exc: NinjaValidationError):
         location = [str(part) for part in item.get("loc", []) if part not in ("body", "payload")]
         name = ".".join(location[1:] if location[:1] in (["query"], ["path"]) else location)
         fields.setdefault(name or "__all__", []).append(item.get("msg", "invalid"))
-    return _error(request, 422, "invalid", "Some fields are invalid.", fields)
+    return _error(request, 422, "invalid", _("Some fields are invalid."), fields)
 
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request, exc):
-    return _error(request, 401, "unauthenticated", "Log in or send a valid API token.")
+    return _error(request, 401, "unauthenticated", _("Log in or send a valid API token."))
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return _error(request, 404, "not_found", "Not found.")
+    return _error(request, 404, "not_found", _("Not found."))
 
 
 @api.exception_handler(HttpError)
@@ -90,7 +91,9 @@ def http_error(request, exc: HttpError):
 @api.exception_handler(Exception)
 def unexpected_error(request, exc: Exception):
     logger.exception("Unhandled error in API %s %s", request.method, request.path)
-    return _error(request, 500, "server_error", "Something went wrong on our side; it is logged.")
+    return _error(
+        request, 500, "server_error", _("Something went wrong on our side; it is logged.")
+    )
 
 
 api.add_router("/core/", "onedata.core.api.router")

@@ -53,8 +53,6 @@ def _gunicorn_argv(bind: str) -> list[str]:
         workers,
         "--threads",
         threads,
-        "--access-logfile",
-        "-",
         "--graceful-timeout",
         "10",
     ]
@@ -77,8 +75,21 @@ def _worker_argv() -> list[str]:
     return [sys.executable, "-m", "django", "db_worker", "--no-startup-delay"]
 
 
+def _metrics_dir() -> None:
+    """Workers of one gunicorn share their metrics through files in this folder."""
+    from django.conf import settings
+
+    folder = settings.VAR_DIR / "prometheus"
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*.db"):
+            stale.unlink()
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+
+
 def cmd_serve(args) -> None:
     _django()
+    _metrics_dir()
     os.execv(sys.executable, _gunicorn_argv(args.bind))  # noqa: S606 - our own argv
 
 
@@ -104,6 +115,7 @@ def cmd_demo(args) -> None:
 
     _manage("migrate", "--no-input", "-v", "0")
     _manage("seed")
+    _metrics_dir()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "onedata.settings"}
     port = str(settings.EMAIL_PORT)
     children = [

@@ -79,6 +79,8 @@ try:
     LOGIN_LOCKOUT_SECONDS = config.env_int(ENV, "LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
     API_TOKEN_DEFAULT_DAYS = config.env_int(ENV, "API_TOKEN_DEFAULT_DAYS", 90, minimum=1)
     SECURE_SSL = config.env_bool(ENV, "SECURE_SSL", False)
+    METRICS_TOKEN = ENV.get("METRICS_TOKEN", "")
+    LOG_FORMAT = config.env_choice(ENV, "LOG_FORMAT", ("json", "text"), "json")
     SITE_URL = ENV.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
     PROVINCE_NAME = ENV.get("ONEDATA_PROVINCE_NAME", "Provinsi Bali")
     PROVINCE_CODE = ENV.get("ONEDATA_PROVINCE_CODE", "51")
@@ -214,10 +216,30 @@ if SECURE_SSL:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# One JSON object per line with the request id; NIK and secrets scrubbed by a filter.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "scrub": {"()": "onedata.core.logging.ScrubFilter"},
+        "request_id": {"()": "onedata.core.logging.RequestIdFilter"},
+    },
+    "formatters": {
+        "json": {"()": "onedata.core.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "scrub"],
+        }
+    },
     "root": {"handlers": ["console"], "level": ENV.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        # Our middleware logs every request once; Django's own 4xx lines would repeat it.
+        "django.request": {"level": "ERROR"},
+        "onedata.request": {"level": "WARNING" if TESTING else "INFO"},
+    },
 }

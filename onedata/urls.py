@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from onedata.api import api
+from onedata.core import health
 
 admin.site.site_header = "Bali One Data"
 admin.site.site_title = "Bali One Data"
@@ -13,4 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics_view, name="metrics"),
 ]

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -101,7 +102,7 @@ def ping(request):
 def me(request):
     user: User = request.auth
     if not permissions.can_view_own_account(user):
-        raise NotAuthorized("Not allowed.")
+        raise NotAuthorized(_("Not allowed."))
     memberships = Membership.objects.filter(user=user).select_related("user", "agency")
     return {
         "username": user.username,
@@ -133,7 +134,7 @@ def region_list(
 def region_detail(request, code: str):
     region = Region.objects.select_related("parent").filter(code=code).first()
     if region is None:
-        raise NotFound(f"No region with code {code}.")
+        raise NotFound(_("No region with code %(code)s.") % {"code": code})
     return region
 
 
@@ -159,7 +160,7 @@ def agency_list(
 def agency_member_list(request, slug: str):
     agency = services.agency_get(slug=slug)
     if not permissions.can_view_agency_members(request.auth, agency):
-        raise NotAuthorized("You may not see the members of this agency.")
+        raise NotAuthorized(_("You may not see the members of this agency."))
     return Membership.objects.filter(agency=agency).select_related("user", "agency")
 
 
@@ -167,10 +168,10 @@ def agency_member_list(request, slug: str):
 def membership_grant(request, slug: str, payload: MembershipIn):
     agency = services.agency_get(slug=slug)
     if not permissions.can_grant_membership(request.auth, agency, payload.role):
-        raise NotAuthorized("You may not grant this role at this agency.")
+        raise NotAuthorized(_("You may not grant this role at this agency."))
     user = User.objects.filter(username=payload.username).first()
     if user is None:
-        raise NotFound(f"No user named {payload.username}.")
+        raise NotFound(_("No user named %(name)s.") % {"name": payload.username})
     membership = services.membership_grant(
         actor=request.auth, user=user, agency=agency, role=payload.role
     )
@@ -185,7 +186,7 @@ def membership_revoke(request, membership_id: int):
     if membership is None or not permissions.can_revoke_membership(
         request.auth, membership.agency, membership.role
     ):
-        raise NotFound("No such membership.")
+        raise NotFound(_("No such membership."))
     services.membership_revoke(actor=request.auth, membership=membership)
     return Status(204, None)
 
@@ -193,14 +194,14 @@ def membership_revoke(request, membership_id: int):
 @router.get("/tokens", response=list[TokenOut], summary="My API tokens")
 def token_list(request):
     if not permissions.can_create_api_token(request.auth):
-        raise NotAuthorized("Not allowed.")
+        raise NotAuthorized(_("Not allowed."))
     return ApiToken.objects.filter(user=request.auth)
 
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Create an API token")
 def token_create(request, payload: TokenIn):
     if not permissions.can_create_api_token(request.auth):
-        raise NotAuthorized("Not allowed.")
+        raise NotAuthorized(_("Not allowed."))
     issued = services.api_token_create(
         actor=request.auth, user=request.auth, name=payload.name, days=payload.days
     )
@@ -212,7 +213,7 @@ def token_create(request, payload: TokenIn):
 def token_revoke(request, token_id: int):
     token = get_object_or_404(ApiToken, pk=token_id)
     if not permissions.can_revoke_api_token(request.auth, token):
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     return services.api_token_revoke(actor=request.auth, token=token)
 
 
@@ -228,7 +229,7 @@ def audit_event_list(
     until: datetime | None = None,
 ):
     if not permissions.can_view_audit_log(request.auth):
-        raise NotAuthorized("Only platform admins may read the audit log.")
+        raise NotAuthorized(_("Only platform admins may read the audit log."))
     from onedata.core.selectors import audit_events_search
 
     return audit_events_search(

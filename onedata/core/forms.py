@@ -32,16 +32,26 @@ class LoginForm(forms.Form):
 
 
 class RegisterForm(forms.Form):
+    """Parses only: every rule (required, email, NIK, password strength) is checked by
+    services.user_register, which reports all mistakes at once."""
+
     name = forms.CharField(
-        label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Full name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
-    email = forms.EmailField(
-        label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    email = forms.CharField(
+        label=_("Email"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = forms.CharField(
         label=_("Phone (optional)"),
@@ -59,6 +69,7 @@ class RegisterForm(forms.Form):
     password = forms.CharField(
         label=_("Password"),
         strip=False,
+        required=False,
         help_text=_("At least 8 characters, not only numbers."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )

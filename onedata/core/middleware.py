@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 import uuid
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
-from onedata.core import context, ratelimit
+from onedata.core import context, metrics, ratelimit
 from onedata.core.errors import error_body
 
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+request_log = logging.getLogger("onedata.request")
+QUIET_PATHS = ("/healthz", "/readyz", "/metrics")
 
 
 def client_ip(request) -> str | None:
@@ -23,7 +28,8 @@ def client_ip(request) -> str | None:
 
 
 class RequestContextMiddleware:
-    """Gives every request an id (kept from X-Request-ID when sane) for logs and audit."""
+    """Gives every request an id (kept from X-Request-ID when sane) for logs and audit,
+    logs one line per request and counts it for the metrics."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -33,12 +39,35 @@ class RequestContextMiddleware:
         request.id = incoming if REQUEST_ID_PATTERN.match(incoming) else uuid.uuid4().hex
         request.client_ip = client_ip(request)
         token = context.bind(context.RequestContext(request_id=request.id, ip=request.client_ip))
+        started = time.perf_counter()
         try:
             response = self.get_response(request)
+            self._observe(request, response.status_code, started)
         finally:
             context.unbind(token)
         response["X-Request-ID"] = request.id
         return response
+
+    @staticmethod
+    def _observe(request, status: int, started: float) -> None:
+        metrics.observe(request, status, started)
+        if request.path.startswith(QUIET_PATHS):
+            return
+        user = getattr(request, "user", None)
+        request_log.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            status,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": status,
+                "route": metrics.route_of(request),
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": getattr(user, "pk", None),
+            },
+        )
 
 
 class ApiRateLimitMiddleware:
@@ -68,8 +97,11 @@ class ApiRateLimitMiddleware:
                 response = JsonResponse(
                     error_body(
                         "rate_limited",
-                        f"Too many requests: at most {limit} a minute. "
-                        f"Try again in {decision.retry_after} s.",
+                        _(
+                            "Too many requests: at most %(limit)d a minute. "
+                            "Try again in %(seconds)d s."
+                        )
+                        % {"limit": limit, "seconds": decision.retry_after},
                     ),
                     status=429,
                 )

@@ -13,6 +13,12 @@ from collections.abc import Container
 NIK_PATTERN = re.compile(r"^\d{16}$")
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for the translation catalogue; callers translate it when shown.
+    (Same name as Django's, so makemessages finds it, without importing Django here.)"""
+    return message
+
+
 class NikError(ValueError):
     """The NIK is not 16 digits, or its region code is unknown."""
 
@@ -26,13 +32,13 @@ def validate_nik(nik: str, known_district_codes: Container[str]) -> str:
     """Return the NIK cleaned of spaces, or raise NikError with a sentence a citizen understands."""
     cleaned = re.sub(r"[\s.-]", "", nik or "")
     if not NIK_PATTERN.match(cleaned):
-        raise NikError("NIK must be exactly 16 digits.")
+        raise NikError(gettext_noop("NIK must be exactly 16 digits."))
     if district_code_of(cleaned) not in known_district_codes:
-        raise NikError("The first 6 digits of the NIK are not a known region code.")
+        raise NikError(gettext_noop("The first 6 digits of the NIK are not a known region code."))
     day = int(cleaned[6:8])
     month = int(cleaned[8:10])
     if not (1 <= day <= 31 or 41 <= day <= 71) or not 1 <= month <= 12:
-        raise NikError("Digits 7 to 12 of the NIK are not a valid birth date.")
+        raise NikError(gettext_noop("Digits 7 to 12 of the NIK are not a valid birth date."))
     return cleaned
 
 

@@ -17,6 +17,10 @@ def can_view_audit_log(user) -> bool:
     return scope.is_platform_admin(user)
 
 
+def can_view_metrics(user) -> bool:
+    return scope.is_platform_admin(user)
+
+
 def can_view_own_account(user) -> bool:
     return _active(user)
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from onedata.core.errors import ValidationError
 from onedata.core.models import Region
@@ -39,7 +40,7 @@ def check_rows(rows: Iterable[dict[str, str]], known_codes: set[str]) -> list[di
         if parent and not code.startswith(parent + "."):
             problems.setdefault(where, []).append(f"code {code} does not lie under {parent}")
     if problems:
-        raise ValidationError("The region file has errors.", fields=problems)
+        raise ValidationError(_("The region file has errors."), fields=problems)
     # Parents before children: codes with fewer dots first.
     return sorted(rows, key=lambda row: (row["code"].count("."), row["code"]))
 

@@ -81,20 +81,37 @@ def _unique_violation(error: IntegrityError) -> ValidationError:
 def user_register(
     *, username: str, password: str, name: str, email: str, phone: str = "", nik: str = ""
 ) -> User:
-    """A citizen creates an account; we send an email verification link."""
-    profile = _clean_profile(name=name, email=email, phone=phone, nik=nik)
+    """A citizen creates an account; we send an email verification link.
+
+    Every field is checked before answering, so the person fixes all mistakes in one go.
+    """
+    fields: dict[str, list[str]] = {}
+    try:
+        profile = _clean_profile(name=name, email=email, phone=phone, nik=nik)
+    except ValidationError as error:
+        fields.update(error.fields)
+        profile = {
+            "name": name or "",
+            "email": (email or "").strip().lower(),
+            "phone": phone or "",
+            "nik": None,
+        }
+    if not (name or "").strip():
+        fields["name"] = [_("Enter your full name.")]
     username = (username or "").strip()
     if not username:
-        raise ValidationError.for_field("username", _("Choose a username."))
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError.for_field("username", _("This username is taken."))
-    if not profile["email"]:
-        raise ValidationError.for_field("email", _("An email address is required."))
+        fields["username"] = [_("Choose a username.")]
+    elif User.objects.filter(username__iexact=username).exists():
+        fields["username"] = [_("This username is taken.")]
+    if not profile["email"] and "email" not in fields:
+        fields["email"] = [_("An email address is required.")]
     candidate = User(username=username, **profile)
     try:
         validate_password(password, candidate)
     except DjangoValidationError as error:
-        raise ValidationError.for_field("password", " ".join(error.messages)) from None
+        fields["password"] = list(error.messages)
+    if fields:
+        raise ValidationError(_("Please correct the marked fields."), fields=fields)
     try:
         with transaction.atomic():
             candidate.set_password(password)

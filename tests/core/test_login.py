@@ -161,3 +161,18 @@ def test_profile_change_masks_nik_and_resets_email_verification(people, client_f
     api = client.get("/api/v1/core/me").json()
     assert api["nik_masked"] == "5171********0001"
     assert "5171014506900001" not in str(api)
+
+
+def test_register_reports_every_mistake_at_once(regions, client):
+    answer = client.post(
+        "/daftar/",
+        {
+            "name": "Made",
+            "username": "",
+            "email": "not-an-address",
+            "nik": "1234",
+            "password": "123",
+        },
+    )
+    assert answer.status_code == 400
+    assert {"username", "email", "nik", "password"} <= set(answer.context["form"].errors)
