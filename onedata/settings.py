@@ -80,6 +80,7 @@ try:
     API_TOKEN_DEFAULT_DAYS = config.env_int(ENV, "API_TOKEN_DEFAULT_DAYS", 90, minimum=1)
     SECURE_SSL = config.env_bool(ENV, "SECURE_SSL", False)
     METRICS_TOKEN = ENV.get("METRICS_TOKEN", "")
+    MAP_TILE_URL = ENV.get("MAP_TILE_URL", "")
     LOG_FORMAT = config.env_choice(ENV, "LOG_FORMAT", ("json", "text"), "json")
     SITE_URL = ENV.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
     PROVINCE_NAME = ENV.get("ONEDATA_PROVINCE_NAME", "Provinsi Bali")
@@ -105,6 +106,7 @@ if REDIS_URL:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "onedata.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "onedata.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -213,6 +215,11 @@ if SECURE_SSL:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = config.env_bool(ENV, "SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading binds every subdomain of the province's domain to HTTPS for good:
+        # a decision for its operators (SECURE_HSTS_PRELOAD=true), not a default.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 

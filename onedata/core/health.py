@@ -62,6 +62,18 @@ def _check_task_queue() -> None:
 CHECKS = {"database": _check_database, "cache": _check_cache, "task_queue": _check_task_queue}
 
 
+def api_index(request):
+    """/api/v1/ points a developer to the documentation."""
+    return JsonResponse(
+        {
+            "name": "Bali One Data API",
+            "version": "1",
+            "docs": request.build_absolute_uri("/api/v1/docs"),
+            "openapi": request.build_absolute_uri("/api/v1/openapi.json"),
+        }
+    )
+
+
 @never_cache
 def healthz(request):
     """The process is up and answering. No dependency is touched."""

@@ -108,3 +108,44 @@ class ApiRateLimitMiddleware:
                 response["Retry-After"] = str(decision.retry_after)
                 return response
         return None
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy with no inline script, and a Permissions-Policy that lets
+    only our own pages use the camera and location (attendance selfies, check-in place)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = content_security_policy(settings.MAP_TILE_URL)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", self.policy)
+        response.setdefault(
+            "Permissions-Policy", "camera=(self), geolocation=(self), microphone=()"
+        )
+        return response
+
+
+def content_security_policy(tile_url: str) -> str:
+    from urllib.parse import urlsplit
+
+    tiles = ""
+    if tile_url:
+        parts = urlsplit(tile_url.replace("{s}", "a"))
+        host = parts.netloc.replace("a.", "*.", 1) if "{s}" in tile_url else parts.netloc
+        tiles = f" {parts.scheme}://{host}"
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            f"img-src 'self' data: blob:{tiles}",
+            "connect-src 'self'",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )

@@ -85,3 +85,54 @@ def test_services_are_unaffected_by_tokens_left_unused(people):
         actor=people["citizen"], user=people["citizen"], name="unused"
     )
     assert ApiToken.objects.get(pk=issued.token.pk).last_used_at is None
+
+
+def test_pages_carry_a_content_security_policy_without_inline_script(db, client):
+    policy = client.get("/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert "unsafe-inline" not in policy
+    assert directives["frame-ancestors"] == "'none'"
+
+
+def test_no_template_has_an_inline_script_or_style():
+    """A CSP without 'unsafe-inline' needs templates with no inline code to stay working."""
+    import re
+    from pathlib import Path
+
+    import onedata
+
+    inline_script = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
+    problems = []
+    for template in Path(onedata.__file__).parent.rglob("templates/**/*.html"):
+        text = template.read_text()
+        if inline_script.search(text) or " style=" in text or re.search(r"\son\w+=", text):
+            problems.append(str(template))
+    assert problems == []
+
+
+def test_deploy_check_is_clean_with_production_settings(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "ONEDATA_MODE": "production",
+        "SECRET_KEY": "p" * 20 + "Q9x!" * 10,
+        "SECURE_SSL": "true",
+        "ALLOWED_HOSTS": "data.baliprov.go.id",
+        "ONEDATA_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "onedata.settings",
+    }
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
