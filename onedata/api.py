@@ -37,7 +37,62 @@ class BrowserSession(APIKeyCookie):
         return user if user.is_authenticated and user.is_active else None
 
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {"type": "string", "examples": ["invalid", "forbidden", "not_found"]},
+                "message": {"type": "string"},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                    "description": "Field name to its problems; empty when not about a field",
+                },
+            },
+        }
+    },
+}
+ERROR_STATUSES = {
+    "400": "Malformed request (for example a body that is not JSON)",
+    "401": "Not logged in, or the API token is unknown, revoked or expired",
+    "403": "Logged in, but not allowed to do this",
+    "404": "No such object (or not visible to you)",
+    "409": "Conflicts with the current state",
+    "422": "Invalid input; `fields` names each field at fault",
+    "429": "Too many requests; see the Retry-After header",
+}
+
+
+class OneDataAPI(NinjaAPI):
+    """Documents the error envelope on every operation, so clients and the fuzzer know it."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        reference = {
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        }
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_STATUSES.items():
+                    responses.setdefault(status, {"description": description, **reference})
+                if "429" in responses:
+                    responses["429"]["headers"] = {
+                        "Retry-After": {
+                            "schema": {"type": "integer"},
+                            "description": "Seconds to wait",
+                        }
+                    }
+        return schema
+
+
+api = OneDataAPI(
     title="Bali One Data API",
     version="1",
     description=(
@@ -85,7 +140,8 @@ def not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    return _error(request, exc.status_code, "http_error", str(exc))
+    codes = {400: "bad_request", 405: "method_not_allowed", 413: "too_large"}
+    return _error(request, exc.status_code, codes.get(exc.status_code, "http_error"), str(exc))
 
 
 @api.exception_handler(Exception)

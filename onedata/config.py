@@ -95,7 +95,7 @@ def database_from_url(url: str, *, variable: str = "DATABASE_URL") -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(port or ""),
-            "CONN_MAX_AGE": 60,
+            "CONN_MAX_AGE": env_int(os.environ, "DB_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": options,
             # One test database per process, so two test runs never share one.

@@ -25,7 +25,9 @@ try:
     MODE = config.env_choice(ENV, "ONEDATA_MODE", ("production", "demo", "test"), "production")
     DEMO = MODE == "demo"
     TESTING = MODE == "test"
-    VAR_DIR = Path(ENV.get("ONEDATA_VAR_DIR") or BASE_DIR / "var").resolve()
+    # Relative to the working directory (the checkout for `make demo`, WorkingDirectory=
+    # under systemd), not to the package, which may live in a read-only site-packages.
+    VAR_DIR = Path(ENV.get("ONEDATA_VAR_DIR") or Path.cwd() / "var").resolve()
     DEBUG = config.env_bool(ENV, "DEBUG", DEMO)
 
     SECRET_KEY = ENV.get("SECRET_KEY", "")
@@ -63,6 +65,12 @@ try:
         globals().update(config.email_from_url(email_url))
     elif TESTING:
         EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    elif MODE == "production":
+        raise ConfigError(
+            "EMAIL_URL",
+            "required in production, e.g. smtp://user:pw@relay:587?starttls=1 "
+            "(console:// writes mail to the log instead)",
+        )
     else:
         # The demo starts a local SMTP sink on this port (see onedata/cli.py).
         EMAIL_HOST = "127.0.0.1"
@@ -79,12 +87,12 @@ try:
     LOGIN_LOCKOUT_SECONDS = config.env_int(ENV, "LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
     API_TOKEN_DEFAULT_DAYS = config.env_int(ENV, "API_TOKEN_DEFAULT_DAYS", 90, minimum=1)
     SECURE_SSL = config.env_bool(ENV, "SECURE_SSL", False)
+    TRUSTED_PROXY_COUNT = config.env_int(ENV, "TRUSTED_PROXY_COUNT", 0)
     METRICS_TOKEN = ENV.get("METRICS_TOKEN", "")
     MAP_TILE_URL = ENV.get("MAP_TILE_URL", "")
     LOG_FORMAT = config.env_choice(ENV, "LOG_FORMAT", ("json", "text"), "json")
     SITE_URL = ENV.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
     PROVINCE_NAME = ENV.get("ONEDATA_PROVINCE_NAME", "Provinsi Bali")
-    PROVINCE_CODE = ENV.get("ONEDATA_PROVINCE_CODE", "51")
 except ConfigError as error:
     raise ImproperlyConfigured(f"Bad setting {error}") from error
 

@@ -20,10 +20,15 @@ QUIET_PATHS = ("/healthz", "/readyz", "/metrics")
 
 
 def client_ip(request) -> str | None:
-    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+    """The client's address. Behind N trusted proxies (TRUSTED_PROXY_COUNT), the Nth entry
+    from the right of X-Forwarded-For: entries further left are written by the client and
+    could be forged; the rightmost ones were appended by our own proxies."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if len(hops) >= proxies:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR") or None
 
 

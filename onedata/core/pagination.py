@@ -12,7 +12,7 @@ MAX_PAGE_SIZE = 200
 
 class PagePagination(PaginationBase):
     class Input(Schema):
-        page: int = Field(1, ge=1, description="Page number, from 1")
+        page: int = Field(1, ge=1, le=1_000_000, description="Page number, from 1")
         page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description="Items per page")
 
     class Output(Schema):

@@ -120,6 +120,7 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
         **os.environ,
         "ONEDATA_MODE": "production",
         "SECRET_KEY": "p" * 20 + "Q9x!" * 10,
+        "EMAIL_URL": "console://",
         "SECURE_SSL": "true",
         "ALLOWED_HOSTS": "data.baliprov.go.id",
         "ONEDATA_VAR_DIR": str(tmp_path),

@@ -60,3 +60,30 @@ def test_parallel_hits_are_all_counted():
         thread.join()
     assert errors == []
     assert ratelimit.peek("parallel", period=3600, now=7200.0) == 200
+
+
+def test_client_address_behind_one_trusted_proxy_is_the_one_it_saw(people, client, settings):
+    """A client may forge the left part of X-Forwarded-For; only our proxy's entry counts."""
+    from onedata.core.models import AuditEvent
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    client.post(
+        "/masuk/",
+        {"username": "warga", "password": "wrong"},
+        HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9",
+        REMOTE_ADDR="10.0.0.2",
+    )
+    assert AuditEvent.objects.get(action="auth.login_failed").ip == "203.0.113.9"
+
+
+def test_forwarded_header_is_ignored_without_trusted_proxies(people, client, settings):
+    from onedata.core.models import AuditEvent
+
+    settings.TRUSTED_PROXY_COUNT = 0
+    client.post(
+        "/masuk/",
+        {"username": "warga", "password": "wrong"},
+        HTTP_X_FORWARDED_FOR="1.2.3.4",
+        REMOTE_ADDR="10.0.0.2",
+    )
+    assert AuditEvent.objects.get(action="auth.login_failed").ip == "10.0.0.2"

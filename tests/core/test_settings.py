@@ -37,6 +37,8 @@ GOOD_KEY = "k" * 50
     [
         ({"ONEDATA_MODE": "production", "SECRET_KEY": None}, "SECRET_KEY"),
         ({"ONEDATA_MODE": "production", "SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"ONEDATA_MODE": "production", "SECRET_KEY": GOOD_KEY}, "EMAIL_URL"),
+        ({"ONEDATA_MODE": "test", "TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT"),
         ({"ONEDATA_MODE": "staging"}, "ONEDATA_MODE"),
         ({"ONEDATA_MODE": "test", "DATABASE_URL": "mysqlx://db/x"}, "DATABASE_URL"),
         ({"ONEDATA_MODE": "test", "DATABASE_URL": "postgres://host:port/x"}, "DATABASE_URL"),
@@ -53,7 +55,9 @@ def test_bad_setting_stops_start_up_naming_the_variable(changes, variable, tmp_p
 
 
 def test_production_starts_with_a_key_and_debug_off(tmp_path):
-    result = start({"ONEDATA_MODE": "production", "SECRET_KEY": GOOD_KEY}, tmp_path)
+    result = start(
+        {"ONEDATA_MODE": "production", "SECRET_KEY": GOOD_KEY, "EMAIL_URL": "console://"}, tmp_path
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
 
