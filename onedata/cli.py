@@ -39,6 +39,26 @@ def cmd_token(args) -> None:
     call_command("issue_token", args.username, name=args.name, days=args.days)
 
 
+def cmd_backup(args) -> None:
+    _django()
+    from django.core.management import CommandError, call_command
+
+    try:
+        call_command("backup", args.path, force=args.force)
+    except CommandError as error:
+        sys.exit(f"onedata backup: {error}")
+
+
+def cmd_restore(args) -> None:
+    _django()
+    from django.core.management import CommandError, call_command
+
+    try:
+        call_command("restore", args.path, yes=args.yes)
+    except CommandError as error:
+        sys.exit(f"onedata restore: {error}")
+
+
 def _gunicorn_argv(bind: str) -> list[str]:
     workers = os.environ.get("WEB_CONCURRENCY", "2")
     threads = os.environ.get("WEB_THREADS", "4")
@@ -170,6 +190,14 @@ def main(argv: list[str] | None = None) -> None:
     token.add_argument("--name", default="command line")
     token.add_argument("--days", type=int, default=None)
     token.set_defaults(func=cmd_token)
+    backup = sub.add_parser("backup", help="write the database and media files to an archive")
+    backup.add_argument("path", help="the archive to write, e.g. onedata-2025-01-31.tar.gz")
+    backup.add_argument("--force", action="store_true", help="replace an existing file")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="replace database and media files from an archive")
+    restore.add_argument("path", help="an archive written by `onedata backup`")
+    restore.add_argument("--yes", action="store_true", help="confirm replacing the current data")
+    restore.set_defaults(func=cmd_restore)
     sink = sub.add_parser("mailsink", help="run the local SMTP sink (demo)")
     sink.add_argument("--port", type=int, default=8025)
     sink.set_defaults(func=cmd_mailsink)
