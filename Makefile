@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test test-e2e bench lint format messages clean
+.PHONY: demo test bench lint format messages lock audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,14 @@ format: $(DEV_STAMP)
 messages: $(DEV_STAMP)
 	cd onedata && ../$(BIN)/django-admin makemessages -l id -l en --no-obsolete \
 	  --ignore 'static/*' && ../$(BIN)/django-admin compilemessages
+
+# Pin the exact versions of a working dev environment (the audit reads them).
+lock: $(DEV_STAMP)
+	@echo "# Exact versions of a working dev environment, for the dependency audit (make lock)." > requirements.lock
+	$(BIN)/pip freeze --exclude-editable | grep -v '^polib==' >> requirements.lock
+
+audit: $(DEV_STAMP)
+	$(BIN)/python security/audit.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
