@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onedata.core.models import Agency, ApiToken, AuditEvent, Membership, Region, User
@@ -20,6 +21,7 @@ class AgencyAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name", "slug"]
     raw_id_fields = ["region", "parent"]
     prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class MembershipInline(admin.TabularInline):
