@@ -20,7 +20,11 @@ class Service:
     title: str
     summary: str
     url_name: str
-    icon: str
+
+    @property
+    def icon(self) -> str:
+        """The symbol id in static/onedata/icons.svg."""
+        return self.key
 
     @property
     def url(self) -> str | None:
@@ -36,42 +40,36 @@ SERVICES = [
         _("Open data"),
         _("Find and download the province's datasets."),
         "datahub:home",
-        "📊",
     ),
     Service(
         "hospitals",
         _("Hospitals and oxygen"),
         _("Free beds and oxygen stock at every hospital."),
         "hospitals:home",
-        "🏥",
     ),
     Service(
         "clinics",
         _("Clinic queue"),
         _("Choose a clinic and take a queue number before you leave home."),
         "clinics:home",
-        "🎫",
     ),
     Service(
         "attendance",
         _("Attendance"),
         _("Check in and out, request leave, see your allowance."),
         "attendance:home",
-        "🕘",
     ),
     Service(
         "villagefinance",
         _("Village finance"),
         _("Income and spending of the customary villages (SIKUAT)."),
         "villagefinance:home",
-        "📒",
     ),
     Service(
         "factcheck",
         _("Hoax check"),
         _("Check a rumour and read trusted health information."),
         "factcheck:home",
-        "✅",
     ),
 ]
 
