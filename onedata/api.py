@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -142,6 +143,12 @@ def not_found(request, exc):
 def http_error(request, exc: HttpError):
     codes = {400: "bad_request", 405: "method_not_allowed", 413: "too_large"}
     return _error(request, exc.status_code, codes.get(exc.status_code, "http_error"), str(exc))
+
+
+@api.exception_handler(DataError)
+def database_refused_value(request, exc: DataError):
+    """A value the database cannot hold (out of range) is the client's mistake, not ours."""
+    return _error(request, 422, "invalid", _("A value is out of the allowed range."))
 
 
 @api.exception_handler(Exception)

@@ -85,6 +85,16 @@ def _is_transactional(request) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: with Redis, rate-limit counters would otherwise
+    carry over from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def audit_log_flushable(request):
     """After a transactional test Django empties SQLite tables with DELETE, which the audit
     log's append-only trigger refuses: lift the trigger just for that clean-up.

@@ -22,7 +22,7 @@ class LoginForm(forms.Form):
     username = forms.CharField(
         label=_("Username or email"),
         max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
     password = forms.CharField(
         label=_("Password"),

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+
+from django.utils import timezone
 
 from onedata.core.models import AuditEvent
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """Any offset the client sent, as UTC (databases refuse some odd offsets); a time
+    without an offset is read as WITA, the platform's time zone."""
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment.astimezone(UTC)
 
 
 def audit_events_search(
@@ -16,6 +28,7 @@ def audit_events_search(
     since: datetime | None = None,
     until: datetime | None = None,
 ):
+    since, until = _utc(since), _utc(until)
     events = AuditEvent.objects.all()
     if action:
         events = events.filter(action__startswith=action)

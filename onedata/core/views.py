@@ -130,9 +130,13 @@ def account(request):
         raise PermissionDenied
     initial = {"name": user.name, "email": user.email, "phone": user.phone, "nik": user.nik}
     profile_form = ProfileForm(
-        request.POST if request.POST.get("form") == "profile" else None, initial=initial
+        request.POST if request.POST.get("form") == "profile" else None,
+        initial=initial,
+        prefix="profile",  # two forms on one page: distinct field ids
     )
-    token_form = TokenForm(request.POST if request.POST.get("form") == "token" else None)
+    token_form = TokenForm(
+        request.POST if request.POST.get("form") == "token" else None, prefix="token"
+    )
     new_token = None
     if request.method == "POST" and profile_form.is_bound and profile_form.is_valid():
         try:
@@ -151,7 +155,7 @@ def account(request):
             apply_error(token_form, error)
         else:
             new_token = issued.plaintext
-            token_form = TokenForm()
+            token_form = TokenForm(prefix="token")
     if request.method == "POST" and request.POST.get("form") == "verify":
         services.email_verification_send(user=user, base_url=request.build_absolute_uri("/")[:-1])
         messages.info(

@@ -139,6 +139,8 @@ def _admin_urls(world: World) -> list[str]:
 
     urls = [reverse("admin:index")]
     for model in admin.site._registry:
+        if not model._meta.managed:
+            continue  # e.g. django-rq's dashboard entry, which has no table
         info = (model._meta.app_label, model._meta.model_name)
         urls.append(reverse("admin:{}_{}_changelist".format(*info)))
         first = model._default_manager.order_by("pk").first()

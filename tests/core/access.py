@@ -33,7 +33,7 @@ CASES = {
             "POST",
             lambda w: "/akun/",
             logged_in,
-            data=lambda w: {"form": "token", "name": "", "days": 1},
+            data=lambda w: {"form": "token", "token-name": "", "token-days": 1},
         ),
     ],
     "core:token_revoke": [

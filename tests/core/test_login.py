@@ -146,10 +146,10 @@ def test_profile_change_masks_nik_and_resets_email_verification(people, client_f
         "/akun/",
         {
             "form": "profile",
-            "name": "Wayan",
-            "email": "new@example.test",
-            "phone": "",
-            "nik": "5171014506900001",
+            "profile-name": "Wayan",
+            "profile-email": "new@example.test",
+            "profile-phone": "",
+            "profile-nik": "5171014506900001",
         },
     )
     assert answer.status_code == 302

@@ -119,7 +119,7 @@ def test_session_writes_need_the_csrf_token(people):
 
 def test_token_page_shows_the_new_token_once(people, client_for):
     client = client_for(people["citizen"])
-    page = client.post("/akun/", {"form": "token", "name": "laptop", "days": 30})
+    page = client.post("/akun/", {"form": "token", "token-name": "laptop", "token-days": 30})
     assert page.status_code == 200
     token = page.context["new_token"]
     assert token.startswith("od_")

@@ -167,7 +167,7 @@ def test_account_page_asks_to_log_in_then_comes_back(page, person):
     expect(page).to_have_url(url_path("core:account"))
     expect(page.locator("#main .summary")).to_contain_text("made.e2e")
     profile = page.locator("#main form").filter(has=page.locator("input[name=form][value=profile]"))
-    expect(profile.locator("input[name=name]")).to_have_value("Made Wirawan")
+    expect(profile.locator("input[name=profile-name]")).to_have_value("Made Wirawan")
 
 
 def test_demo_login_sees_its_role_on_the_account_page(page, live_server):
