@@ -37,6 +37,16 @@ def accepted_ids(today: dt.date) -> tuple[set[str], list[str]]:
     return ids, problems
 
 
+def evaluate(report: dict) -> tuple[list[str], bool]:
+    """Read pip-audit's JSON report: the lines to print, and whether anything was audited."""
+    dependencies = report.get("dependencies", [])
+    audited = [d for d in dependencies if "skip_reason" not in d]
+    found = [(d["name"], d["version"], v["id"]) for d in audited for v in d.get("vulns", [])]
+    lines = [f"audit: {name} {version} has {vuln_id}" for name, version, vuln_id in found]
+    lines.append(f"audit: {len(audited)} packages audited, {len(found)} known vulnerabilities")
+    return lines, bool(audited) and not found
+
+
 def main() -> int:
     ids, problems = accepted_ids(dt.date.today())
     for problem in problems:
@@ -63,17 +73,13 @@ def main() -> int:
         report = json.loads(result.stdout or "{}")
     except json.JSONDecodeError:
         report = {}
-    dependencies = report.get("dependencies", [])
-    audited = [d for d in dependencies if "skip_reason" not in d]
-    if not audited:
+    if not any("skip_reason" not in d for d in report.get("dependencies", [])):
         reason = (result.stderr.strip().splitlines() or ["no answer"])[-1][:300]
         print(f"audit: NOT AUDITED: no vulnerability service answered ({reason}).")
         return 1 if problems else 0
-    found = [(d["name"], d["version"], v["id"]) for d in audited for v in d.get("vulns", [])]
-    for name, version, vuln_id in found:
-        print(f"audit: {name} {version} has {vuln_id}")
-    print(f"audit: {len(audited)} packages audited, {len(found)} known vulnerabilities")
-    return 1 if found or problems else 0
+    lines, clean = evaluate(report)
+    print("\n".join(lines))
+    return 0 if clean and not problems else 1
 
 
 if __name__ == "__main__":
