@@ -160,3 +160,4 @@ def unexpected_error(request, exc: Exception):
 
 
 api.add_router("/core/", "onedata.core.api.router")
+api.add_router("/notify/", "onedata.notifications.api.router")

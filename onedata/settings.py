@@ -88,6 +88,9 @@ try:
     API_TOKEN_DEFAULT_DAYS = config.env_int(ENV, "API_TOKEN_DEFAULT_DAYS", 90, minimum=1)
     SECURE_SSL = config.env_bool(ENV, "SECURE_SSL", False)
     TRUSTED_PROXY_COUNT = config.env_int(ENV, "TRUSTED_PROXY_COUNT", 0)
+    NOTIFY_MAX_ATTACHMENT_BYTES = config.env_int(
+        ENV, "NOTIFY_MAX_ATTACHMENT_BYTES", 10_000_000, minimum=1
+    )
     METRICS_TOKEN = ENV.get("METRICS_TOKEN", "")
     MAP_TILE_URL = ENV.get("MAP_TILE_URL", "")
     LOG_FORMAT = config.env_choice(ENV, "LOG_FORMAT", ("json", "text"), "json")
@@ -108,6 +111,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "onedata.core",
+    "onedata.notifications",
 ]
 if REDIS_URL:
     INSTALLED_APPS.append("django_rq")
@@ -147,6 +151,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "onedata.core.context_processors.platform",
+                "onedata.notifications.context_processors.inbox",
             ],
         },
     }

@@ -11,6 +11,7 @@ admin.site.site_title = "Bali One Data"
 # its files through a view that checks permissions first.
 urlpatterns = [
     path("", include("onedata.core.urls")),
+    path("notifikasi/", include("onedata.notifications.urls")),
     path("api/v1/", health.api_index, name="api_index"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

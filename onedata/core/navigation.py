@@ -74,9 +74,20 @@ SERVICES = [
 ]
 
 
+# Other apps add menu entries here (in their AppConfig.ready): a function of the user
+# returning a list of {"title", "url"}; core knows nothing of their models.
+MENU_CONTRIBUTORS: list = []
+
+
+def register_menu(contributor) -> None:
+    MENU_CONTRIBUTORS.append(contributor)
+
+
 def items_for(user) -> list[dict]:
     """Menu entries for this user: the services that exist, then the user's own pages."""
     items = [{"title": s.title, "url": s.url} for s in SERVICES if s.url]
+    for contributor in MENU_CONTRIBUTORS:
+        items.extend(contributor(user))
     if permissions.can_view_audit_log(user):
         items.append({"title": _("Audit log"), "url": reverse("core:audit_log")})
     return items

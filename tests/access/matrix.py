@@ -79,6 +79,11 @@ def platform_admin(actor: Actor) -> bool:
     return actor.role == Role.PLATFORM_ADMIN
 
 
+def nobody(actor: Actor) -> bool:
+    """No user session: for example endpoints that take an application's key instead."""
+    return False
+
+
 def staff(actor: Actor) -> bool:
     return actor.role == Role.PLATFORM_ADMIN  # the only role given back-office access
 

@@ -16,13 +16,27 @@ from tests.access.matrix import Actor, Case, World
 ADMIN_PREFIX = "admin:"
 
 
-def declared_cases() -> dict[str, list[Case]]:
-    cases: dict[str, list[Case]] = {}
+def access_modules():
     for module in pkgutil.iter_modules(tests.__path__):
         try:
-            access = importlib.import_module(f"tests.{module.name}.access")
+            yield importlib.import_module(f"tests.{module.name}.access")
         except ModuleNotFoundError:
             continue
+
+
+def build_world() -> World:
+    """The shared world, plus what each app's access module adds (``extend_world``)."""
+    world = matrix.build_world()
+    for access in access_modules():
+        extend = getattr(access, "extend_world", None)
+        if extend is not None:
+            extend(world)
+    return world
+
+
+def declared_cases() -> dict[str, list[Case]]:
+    cases: dict[str, list[Case]] = {}
+    for access in access_modules():
         for name, entries in access.CASES.items():
             assert name not in cases, f"{name} declared twice"
             cases[name] = entries
@@ -99,7 +113,7 @@ def _check(world: World, actor: Actor, case: Case) -> str | None:
 @pytest.mark.django_db
 def test_access_matrix_every_role_in_and_out_of_scope(settings):
     settings.API_RATE_PER_MINUTE_IP = 10**9
-    world = matrix.build_world()
+    world = build_world()
     problems = []
     for name, entries in sorted(declared_cases().items()):
         for case in entries:
@@ -114,7 +128,7 @@ def test_access_matrix_every_role_in_and_out_of_scope(settings):
 def test_every_write_refuses_a_request_without_the_csrf_token(settings):
     """Browser sessions must send the CSRF token on every POST/PUT/PATCH/DELETE."""
     settings.API_RATE_PER_MINUTE_IP = 10**9
-    world = matrix.build_world()
+    world = build_world()
     admin = Actor("platform_admin", "province")
     problems = []
     for name, entries in sorted(declared_cases().items()):
@@ -151,7 +165,7 @@ def _admin_urls(world: World) -> list[str]:
 
 @pytest.mark.django_db
 def test_back_office_is_for_staff_only():
-    world = matrix.build_world()
+    world = build_world()
     problems = []
     for url in _admin_urls(world):
         for actor in matrix.actors():

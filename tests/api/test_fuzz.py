@@ -41,6 +41,7 @@ ROLES = {
     "citizen": None,
     "agency_admin": Role.AGENCY_ADMIN,
     "platform_admin": Role.PLATFORM_ADMIN,
+    "application": None,  # an application's sending key (notifications)
 }
 
 
@@ -65,6 +66,12 @@ def auth_headers(request, regions, settings, keep_test_connection):
     if who == "anonymous":
         return {}
     agency = make_agency("pemkab-badung", "51.03")
+    if who == "application":
+        from onedata.notifications import services as notify
+
+        application = notify.application_create(actor="test", agency=agency, name="Fuzz")
+        key = notify.application_key_create(actor="test", application=application, name="k")
+        return {"Authorization": f"Bearer {key.plaintext}"}
     user = make_user(f"fuzz-{who}", ROLES[who], agency if ROLES[who] else None)
     token = services.api_token_create(actor="test", user=user, name="fuzz").plaintext
     return {"Authorization": f"Bearer {token}"}

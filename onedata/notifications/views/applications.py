@@ -1,0 +1,3 @@
+"""Screens for application owners (filled in by the applications slice)."""
+
+urlpatterns = []
