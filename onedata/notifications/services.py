@@ -631,10 +631,7 @@ def message_deliver(*, message_id: int, worker: str, now=None) -> Message | None
     )
     remaining = [r for r in recipients if r not in suppressed]
     attempt = message.attempts + 1
-    if not remaining:
-        outcome = delivery.Outcome()
-    else:
-        outcome = delivery.send(message, remaining)
+    outcome = delivery.send(message, remaining) if remaining else delivery.Outcome()
     now = now or timezone.now()
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message.pk)
