@@ -13,7 +13,7 @@ from ninja.security import HttpBearer
 from onedata.core.errors import NotAuthorized, NotFound
 from onedata.core.pagination import PagePagination
 from onedata.notifications import permissions, services
-from onedata.notifications.models import Message, Suppression, Template
+from onedata.notifications.models import Message, Suppression, Template, VerifiedSender
 
 router = Router(tags=["notifications"])
 
@@ -156,6 +156,20 @@ class SuppressionOut(Schema):
     email: str
     reason: str
     created_at: datetime
+
+
+class SenderIn(Schema):
+    email: str = Field(..., max_length=320)
+
+
+class SenderOut(Schema):
+    email: str
+    verified: bool
+    created_at: datetime
+
+    @staticmethod
+    def resolve_verified(sender) -> bool:
+        return sender.verified_at is not None
 
 
 class InboxItemOut(Schema):
@@ -305,6 +319,29 @@ def template_versions(request, name: str):
     if not versions:
         raise NotFound(_("No template named %(name)s.") % {"name": name})
     return versions
+
+
+@router.get(
+    "/senders",
+    response=list[SenderOut],
+    auth=APP_KEY,
+    summary="Sender addresses of this application's agency",
+)
+def sender_list(request):
+    return VerifiedSender.objects.filter(agency=request.auth.agency)
+
+
+@router.post(
+    "/senders",
+    response={202: SenderOut},
+    auth=APP_KEY,
+    summary="Ask to send from an address: a confirmation link is mailed to it",
+)
+def sender_request(request, payload: SenderIn):
+    sender = services.sender_request(
+        actor=f"app:{request.auth.slug}", application=request.auth, email=payload.email
+    )
+    return Status(202, sender)
 
 
 @router.post(

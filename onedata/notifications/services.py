@@ -743,6 +743,72 @@ def deliver_due(*, worker: str | None = None, limit: int = 50, max_batches: int 
     return tried
 
 
+# --- verified senders --------------------------------------------------------------------
+
+SENDER_SALT = "onedata.notifications.sender"
+SENDER_MAX_AGE = 3 * 24 * 3600
+
+
+def sender_request(*, actor, application: Application, email: str) -> VerifiedSender:
+    """Ask to send from an address of the application's agency: a link is mailed to it, and
+    only a person who can read that mailbox can confirm it."""
+    from django.core import signing
+    from django.urls import reverse
+
+    try:
+        email = normalise(email)
+    except AddressError:
+        raise ValidationError.for_field("email", _("Not a valid email address.")) from None
+    with transaction.atomic():
+        sender, created = VerifiedSender.objects.get_or_create(
+            agency=application.agency, email=email
+        )
+        if created:
+            audit.record(
+                actor=actor,
+                action="notifications.sender.request",
+                obj=sender,
+                after={"email": email, "agency": application.agency_id},
+            )
+    if sender.verified_at is None:
+        token = signing.dumps({"s": sender.pk, "e": email}, salt=SENDER_SALT)
+        link = settings.SITE_URL + reverse("notifications:sender_confirm", args=[token])
+        send(
+            module="notifications",
+            to=[email],
+            subject=_("Confirm a sender address"),
+            text=_(
+                "%(agency)s asked to send notifications from %(email)s through Bali One "
+                "Data.\n\nIf that is right, open this link within 3 days:\n%(link)s\n\n"
+                "If not, ignore this mail: nothing will be sent from this address."
+            )
+            % {"agency": application.agency.name, "email": email, "link": link},
+        )
+    return sender
+
+
+def sender_confirm(*, token: str) -> VerifiedSender:
+    from django.core import signing
+
+    try:
+        data = signing.loads(token, salt=SENDER_SALT, max_age=SENDER_MAX_AGE)
+    except signing.BadSignature:
+        raise ValidationError.for_field("token", _("This link is invalid or expired.")) from None
+    with transaction.atomic():
+        sender = (
+            VerifiedSender.objects.select_for_update()
+            .filter(pk=data.get("s"), email=data.get("e"))
+            .first()
+        )
+        if sender is None:
+            raise ValidationError.for_field("token", _("This link is invalid or expired."))
+        if sender.verified_at is None:
+            sender.verified_at = timezone.now()
+            sender.save(update_fields=["verified_at"])
+            audit.record(actor=sender.email, action="notifications.sender.confirm", obj=sender)
+    return sender
+
+
 # --- suppression and inbox ---------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onedata.notifications.views import applications, inbox
+from onedata.notifications.views import applications, inbox, senders
 
 app_name = "notifications"
 
@@ -9,5 +9,7 @@ urlpatterns = [
     path("<int:message_id>/dibaca/", inbox.inbox_read, name="inbox_read"),
     path("kotak-keluar/", inbox.outbox_list, name="outbox"),
     path("kotak-keluar/<str:name>/", inbox.outbox_detail, name="outbox_detail"),
+    path("pengirim/konfirmasi/<str:token>/", senders.sender_confirm, name="sender_confirm"),
+    path("pengirim/konfirmasi/<str:token>/", senders.sender_confirm, name="sender_confirm"),
     *applications.urlpatterns,
 ]

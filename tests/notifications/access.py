@@ -6,7 +6,7 @@ cannot see another's messages) is tested in test_api.py.
 """
 
 from onedata.notifications import services
-from tests.access.matrix import Case, logged_in, nobody, platform_admin
+from tests.access.matrix import Case, logged_in, nobody, platform_admin, public
 
 
 def extend_world(world):
@@ -84,6 +84,32 @@ CASES = {
 
 CASES.update(
     {
+        "notifications:sender_confirm": [
+            Case("GET", lambda w: "/notifikasi/pengirim/konfirmasi/bogus/", public)
+        ],
+        "api:sender_list": [Case("GET", lambda w: "/api/v1/notify/senders", nobody)],
+        "api:sender_request": [
+            Case(
+                "POST",
+                lambda w: "/api/v1/notify/senders",
+                nobody,
+                json=True,
+                data=lambda w: {"email": "info@example.id"},
+            )
+        ],
+        "notifications:sender_confirm": [
+            Case("GET", lambda w: "/notifikasi/pengirim/konfirmasi/bogus/", public)
+        ],
+        "api:sender_list": [Case("GET", lambda w: "/api/v1/notify/senders", nobody)],
+        "api:sender_request": [
+            Case(
+                "POST",
+                lambda w: "/api/v1/notify/senders",
+                nobody,
+                json=True,
+                data=lambda w: {"email": "info@example.id"},
+            )
+        ],
         "notifications:inbox": [Case("GET", lambda w: "/notifikasi/", logged_in)],
         "notifications:inbox_read": [
             Case("POST", lambda w: f"/notifikasi/{_message(w)}/dibaca/", nobody)

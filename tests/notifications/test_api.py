@@ -331,3 +331,28 @@ def test_platform_modules_send_in_process(regions, people):
     )
     assert message.application.is_internal
     assert message.status == Message.Status.QUEUED
+
+
+def test_sender_address_is_usable_after_its_owner_confirms(client, app_key, smtp_server):
+    import re
+
+    answer = post(client, app_key, "/senders", {"email": "Antrean@Dinkes.example.id"})
+    assert answer.status_code == 202
+    assert answer.json() == {
+        **answer.json(),
+        "email": "antrean@dinkes.example.id",
+        "verified": False,
+    }
+    refused = post(client, app_key, "/messages", {**MESSAGE, "from": "antrean@dinkes.example.id"})
+    assert "from" in refused.json()["error"]["fields"]
+    services.deliver_due(worker="w")
+    mail = smtp_server.received[0][1]
+    link = re.search(r"/notifikasi/pengirim/konfirmasi/[^/\s]+/", mail.get_payload()).group(0)
+    assert client.get(link).status_code == 200
+    accepted = post(client, app_key, "/messages", {**MESSAGE, "from": "antrean@dinkes.example.id"})
+    assert accepted.status_code == 202
+    assert get(client, app_key, "/senders").json()[0]["verified"] is True
+
+
+def test_tampered_sender_link_is_refused(client):
+    assert client.get("/notifikasi/pengirim/konfirmasi/forged-token/").status_code == 400
