@@ -97,19 +97,6 @@ CASES.update(
                 data=lambda w: {"email": "info@example.id"},
             )
         ],
-        "notifications:sender_confirm": [
-            Case("GET", lambda w: "/notifikasi/pengirim/konfirmasi/bogus/", public)
-        ],
-        "api:sender_list": [Case("GET", lambda w: "/api/v1/notify/senders", nobody)],
-        "api:sender_request": [
-            Case(
-                "POST",
-                lambda w: "/api/v1/notify/senders",
-                nobody,
-                json=True,
-                data=lambda w: {"email": "info@example.id"},
-            )
-        ],
         "notifications:inbox": [Case("GET", lambda w: "/notifikasi/", logged_in)],
         "notifications:inbox_read": [
             Case("POST", lambda w: f"/notifikasi/{_message(w)}/dibaca/", nobody)
