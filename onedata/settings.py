@@ -88,6 +88,11 @@ try:
     API_TOKEN_DEFAULT_DAYS = config.env_int(ENV, "API_TOKEN_DEFAULT_DAYS", 90, minimum=1)
     SECURE_SSL = config.env_bool(ENV, "SECURE_SSL", False)
     TRUSTED_PROXY_COUNT = config.env_int(ENV, "TRUSTED_PROXY_COUNT", 0)
+    # Webhook URLs inside our own network are refused in production (server-side request
+    # forgery); the demo and the tests post to receivers on loopback.
+    NOTIFY_WEBHOOK_ALLOW_PRIVATE = config.env_bool(
+        ENV, "NOTIFY_WEBHOOK_ALLOW_PRIVATE", DEMO or TESTING
+    )
     NOTIFY_MAX_ATTACHMENT_BYTES = config.env_int(
         ENV, "NOTIFY_MAX_ATTACHMENT_BYTES", 10_000_000, minimum=1
     )

@@ -13,7 +13,13 @@ from ninja.security import HttpBearer
 from onedata.core.errors import NotAuthorized, NotFound
 from onedata.core.pagination import PagePagination
 from onedata.notifications import permissions, services
-from onedata.notifications.models import Message, Suppression, Template, VerifiedSender
+from onedata.notifications.models import (
+    Message,
+    Suppression,
+    Template,
+    VerifiedSender,
+    WebhookEndpoint,
+)
 
 router = Router(tags=["notifications"])
 
@@ -319,6 +325,63 @@ def template_versions(request, name: str):
     if not versions:
         raise NotFound(_("No template named %(name)s.") % {"name": name})
     return versions
+
+
+class WebhookIn(Schema):
+    url: str = Field(..., max_length=500)
+    events: list[str] = Field(default_factory=lambda: list(WebhookEndpoint.EVENTS), max_length=10)
+
+
+class WebhookOut(Schema):
+    id: int
+    url: str
+    events: list[str]
+    is_active: bool
+    created_at: datetime
+
+
+class WebhookCreatedOut(WebhookOut):
+    secret: str = Field(..., description="Signing secret; shown only in this answer")
+
+
+@router.get(
+    "/webhooks",
+    response=list[WebhookOut],
+    auth=APP_KEY,
+    summary="This application's event webhooks",
+)
+def webhook_list(request):
+    return WebhookEndpoint.objects.filter(application=request.auth)
+
+
+@router.post(
+    "/webhooks",
+    response={201: WebhookCreatedOut},
+    auth=APP_KEY,
+    summary="Receive delivery events at a URL (signed with HMAC-SHA256)",
+)
+def webhook_create(request, payload: WebhookIn):
+    created = services.webhook_create(
+        actor=f"app:{request.auth.slug}",
+        application=request.auth,
+        url=payload.url,
+        events=payload.events,
+    )
+    return Status(201, {**WebhookOut.from_orm(created.endpoint).dict(), "secret": created.secret})
+
+
+@router.delete(
+    "/webhooks/{webhook_id}",
+    response={204: None},
+    auth=APP_KEY,
+    summary="Stop sending events to a URL",
+)
+def webhook_delete(request, webhook_id: int):
+    endpoint = WebhookEndpoint.objects.filter(pk=webhook_id, application=request.auth).first()
+    if endpoint is None:
+        raise NotFound(_("No such webhook."))
+    services.webhook_delete(actor=f"app:{request.auth.slug}", endpoint=endpoint)
+    return Status(204, None)
 
 
 @router.get(

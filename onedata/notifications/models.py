@@ -289,3 +289,65 @@ class VerifiedSender(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class WebhookEndpoint(models.Model):
+    """A URL of an application that receives its messages' delivery events, signed."""
+
+    EVENTS = ("delivered", "bounced", "failed", "deferred", "suppressed")
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="webhooks",
+    )
+    url = models.URLField(_("URL"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=80, editable=False)
+    events = models.JSONField(_("events"), default=list)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event to one endpoint, retried with backoff until it is answered with 2xx."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        verbose_name=_("endpoint"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    event = models.CharField(_("event"), max_length=20)
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    last_status_code = models.PositiveIntegerField(_("last HTTP status"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="webhook_due")]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint}"

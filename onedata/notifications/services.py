@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from onedata.core import audit, ratelimit
 from onedata.core.errors import Conflict, NotFound, RateLimited, ValidationError
 from onedata.core.models import Agency, User
-from onedata.notifications import backoff, delivery, templating
+from onedata.notifications import backoff, delivery, templating, webhooks
 from onedata.notifications.addresses import AddressError, normalise
 from onedata.notifications.models import (
     Application,
@@ -39,6 +39,8 @@ from onedata.notifications.models import (
     Suppression,
     Template,
     VerifiedSender,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 
 logger = logging.getLogger("onedata.notifications")
@@ -520,11 +522,12 @@ def _store(application, draft, files, idempotency_key, request_hash) -> Message:
         Attachment.objects.create(message=message, **file)
     MessageEvent.objects.create(message=message, kind="queued")
     if message.status == Status.SUPPRESSED:
-        MessageEvent.objects.create(
+        event = MessageEvent.objects.create(
             message=message,
             kind="suppressed",
             detail=_("Every recipient is on the suppression list."),
         )
+        _emit_webhooks(message, [event])
     elif message.status == Status.DELIVERED:
         MessageEvent.objects.create(
             message=message, kind="delivered", detail=_("In the user's inbox.")
@@ -717,6 +720,7 @@ def _record_outcome(message: Message, outcome, suppressed: set, attempt: int, no
         ]
     )
     MessageEvent.objects.bulk_create(events)
+    _emit_webhooks(message, [e for e in events if e.kind in WebhookEndpoint.EVENTS])
 
 
 def _wake_workers_at(when) -> None:
@@ -740,7 +744,133 @@ def deliver_due(*, worker: str | None = None, limit: int = 50, max_batches: int 
         for message_id in ids:
             message_deliver(message_id=message_id, worker=worker)
             tried += 1
+    for _batch in range(max_batches):
+        if not webhooks_deliver_due(limit=limit):
+            break
     return tried
+
+
+# --- event webhooks ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreatedWebhook:
+    endpoint: WebhookEndpoint
+    secret: str
+
+
+def webhook_create(
+    *, actor, application: Application, url: str, events: list[str] | None = None
+) -> CreatedWebhook:
+    events = list(events or WebhookEndpoint.EVENTS)
+    fields: dict[str, list[str]] = {}
+    unknown = sorted(set(events) - set(WebhookEndpoint.EVENTS))
+    if unknown:
+        fields["events"] = [
+            _("Choose among: %(events)s.") % {"events": ", ".join(WebhookEndpoint.EVENTS)}
+        ]
+    try:
+        webhooks.check_url(url, allow_private=settings.NOTIFY_WEBHOOK_ALLOW_PRIVATE)
+    except webhooks.UnsafeURL as error:
+        fields["url"] = [str(error)]
+    if fields:
+        raise ValidationError(_("The webhook was not saved."), fields=fields)
+    secret = "whsec_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.create(
+            application=application, url=url, secret=secret, events=events
+        )
+        audit.record(
+            actor=actor,
+            action="notifications.webhook.create",
+            obj=endpoint,
+            after={"url": url, "events": events},
+        )
+    return CreatedWebhook(endpoint=endpoint, secret=secret)
+
+
+def webhook_delete(*, actor, endpoint: WebhookEndpoint) -> None:
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="notifications.webhook.delete",
+            obj=endpoint,
+            before={"url": endpoint.url},
+        )
+        endpoint.delete()
+
+
+def _emit_webhooks(message: Message, events: list[MessageEvent]) -> None:
+    if not events:
+        return
+    endpoints = list(
+        WebhookEndpoint.objects.filter(application_id=message.application_id, is_active=True)
+    )
+    deliveries = [
+        WebhookDelivery(
+            endpoint=endpoint,
+            event=event.kind,
+            payload={
+                "event": event.kind,
+                "message_id": message.pk,
+                "status": message.status,
+                "to": message.to,
+                "tags": message.tags,
+                "detail": event.detail,
+                "at": event.created_at.isoformat(),
+            },
+        )
+        for event in events
+        for endpoint in endpoints
+        if event.kind in endpoint.events
+    ]
+    if deliveries:
+        WebhookDelivery.objects.bulk_create(deliveries)
+        transaction.on_commit(_wake_workers)
+
+
+def webhooks_deliver_due(*, limit: int = 50, now=None) -> int:
+    """Post due webhook events; a claim keeps two workers from posting the same one."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = (
+            WebhookDelivery.objects.filter(
+                status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
+            )
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .order_by("next_attempt_at", "id")
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("id", flat=True)[:limit])
+        WebhookDelivery.objects.filter(id__in=ids).update(
+            claimed_until=now + timedelta(seconds=CLAIM_SECONDS)
+        )
+    for item in WebhookDelivery.objects.filter(id__in=ids).select_related("endpoint"):
+        result = webhooks.post(item.endpoint.url, item.endpoint.secret, item.payload)
+        item.attempts += 1
+        item.claimed_until = None
+        item.last_status_code, item.last_error = result.status, result.error[:2000]
+        if result.ok:
+            item.status = WebhookDelivery.Status.DELIVERED
+        elif backoff.should_give_up(item.attempts):
+            item.status = WebhookDelivery.Status.FAILED
+        else:
+            item.next_attempt_at = timezone.now() + timedelta(
+                seconds=backoff.retry_delay(item.attempts)
+            )
+            _wake_workers_at(item.next_attempt_at)
+        item.save(
+            update_fields=[
+                "attempts",
+                "claimed_until",
+                "last_status_code",
+                "last_error",
+                "status",
+                "next_attempt_at",
+            ]
+        )
+    return len(ids)
 
 
 # --- verified senders --------------------------------------------------------------------

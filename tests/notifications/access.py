@@ -45,6 +45,17 @@ CASES = {
     ],
     "api:message_list": [Case("GET", lambda w: "/api/v1/notify/messages", nobody)],
     "api:message_detail": [Case("GET", lambda w: f"/api/v1/notify/messages/{_message(w)}", nobody)],
+    "api:webhook_list": [Case("GET", lambda w: "/api/v1/notify/webhooks", nobody)],
+    "api:webhook_create": [
+        Case(
+            "POST",
+            lambda w: "/api/v1/notify/webhooks",
+            nobody,
+            json=True,
+            data=lambda w: {"url": "https://example.id/hook"},
+        )
+    ],
+    "api:webhook_delete": [Case("DELETE", lambda w: "/api/v1/notify/webhooks/1", nobody)],
     "api:template_list": [Case("GET", lambda w: "/api/v1/notify/templates", nobody)],
     "api:template_save": [
         Case(
