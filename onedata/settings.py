@@ -93,6 +93,10 @@ try:
     NOTIFY_WEBHOOK_ALLOW_PRIVATE = config.env_bool(
         ENV, "NOTIFY_WEBHOOK_ALLOW_PRIVATE", DEMO or TESTING
     )
+    NOTIFY_SMS_URL = ENV.get("NOTIFY_SMS_URL", "").strip()
+    NOTIFY_SMS_SECRET = ENV.get("NOTIFY_SMS_SECRET", "")
+    if NOTIFY_SMS_URL and len(NOTIFY_SMS_SECRET) < 32:
+        raise ConfigError("NOTIFY_SMS_SECRET", "required with NOTIFY_SMS_URL, 32+ characters")
     NOTIFY_MAX_ATTACHMENT_BYTES = config.env_int(
         ENV, "NOTIFY_MAX_ATTACHMENT_BYTES", 10_000_000, minimum=1
     )

@@ -257,6 +257,20 @@ def _addresses(values, field: str, fields: dict) -> list[str]:
     return list(dict.fromkeys(cleaned))  # each address once, order kept
 
 
+def _phones(values, fields: dict) -> list[str]:
+    from onedata.notifications.sms import PhoneError, normalise_phone
+
+    cleaned = []
+    for index, raw in enumerate(values or []):
+        try:
+            cleaned.append(normalise_phone(str(raw)))
+        except PhoneError:
+            fields.setdefault(f"to[{index}]", []).append(
+                _("%(value)s is not a phone number (e.g. 081234567890).") % {"value": str(raw)[:40]}
+            )
+    return list(dict.fromkeys(cleaned))
+
+
 def _request_hash(payload: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -388,8 +402,8 @@ def _validate(
     draft: dict = {"channel": channel, "tags": [], "template": None, "recipient_user": None}
     if channel not in Message.Channel.values:
         fields["channel"] = [_("Choose email, inapp or sms.")]
-    elif channel == Message.Channel.SMS:
-        fields["channel"] = [_("SMS is not configured on this platform yet.")]
+    elif channel == Message.Channel.SMS and not settings.NOTIFY_SMS_URL:
+        fields["channel"] = [_("SMS is not configured on this platform.")]
     if not isinstance(data, dict):
         fields["data"] = [_("data must be an object of names to values.")]
         data = {}
@@ -405,6 +419,12 @@ def _validate(
                 fields["to[0]"] = [_("No user %(name)s.") % {"name": usernames[0][:100]}]
             draft["recipient_user"] = user
         draft.update(to=usernames, cc=[], bcc=[])
+    elif channel == Message.Channel.SMS:
+        draft.update(to=_phones(to, fields), cc=[], bcc=[])
+        if not to:
+            fields.setdefault("to", []).append(_("At least one phone number is required."))
+        if len(text or "") > 1600:
+            fields["text"] = [_("An SMS may have at most 1600 characters.")]
     else:
         draft["to"] = _addresses(to, "to", fields)
         draft["cc"] = _addresses(cc, "cc", fields)
@@ -448,7 +468,7 @@ def _validate(
             else:
                 subject, text, html = rendered.subject, rendered.text, rendered.html
             draft["template"] = found
-    elif not (subject or "").strip():
+    elif not (subject or "").strip() and channel != Message.Channel.SMS:
         fields["subject"] = [_("A subject (or a template) is required.")]
     if not template and not (text or html):
         fields["text"] = [_("A text or HTML body (or a template) is required.")]
@@ -602,7 +622,7 @@ def messages_claim(*, worker: str, limit: int = 50, now=None) -> list[int]:
     with transaction.atomic():
         due = (
             Message.objects.filter(
-                channel=Message.Channel.EMAIL,
+                channel__in=[Message.Channel.EMAIL, Message.Channel.SMS],
                 status__in=[Status.QUEUED, Status.DEFERRED, Status.SENDING],
                 next_attempt_at__lte=now,
             )
@@ -634,7 +654,14 @@ def message_deliver(*, message_id: int, worker: str, now=None) -> Message | None
     )
     remaining = [r for r in recipients if r not in suppressed]
     attempt = message.attempts + 1
-    outcome = delivery.send(message, remaining) if remaining else delivery.Outcome()
+    if not remaining:
+        outcome = delivery.Outcome()
+    elif message.channel == Message.Channel.SMS:
+        from onedata.notifications import sms
+
+        outcome = sms.send(message, remaining)
+    else:
+        outcome = delivery.send(message, remaining)
     now = now or timezone.now()
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message.pk)
@@ -688,10 +715,11 @@ def _record_outcome(message: Message, outcome, suppressed: set, attempt: int, no
                     message=message, kind="bounced", detail=f"{address}: {reply}", created_at=now
                 )
             )
-            Suppression.objects.get_or_create(
-                email=address,
-                defaults={"reason": Suppression.Reason.BOUNCE, "detail": reply[:2000]},
-            )
+            if message.channel == Message.Channel.EMAIL:  # the list holds mail addresses
+                Suppression.objects.get_or_create(
+                    email=address,
+                    defaults={"reason": Suppression.Reason.BOUNCE, "detail": reply[:2000]},
+                )
         if outcome.delivered:
             message.status = Status.DELIVERED
             events.append(
