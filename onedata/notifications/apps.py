@@ -21,6 +21,8 @@ def menu_items(user) -> list[dict]:
     items = []
     if permissions.can_read_inbox(user):
         items.append({"title": _("Inbox"), "url": reverse("notifications:inbox")})
+    if permissions.can_list_applications(user):
+        items.append({"title": _("Applications"), "url": reverse("notifications:app_list")})
     if permissions.can_view_outbox(user):
         items.append({"title": _("Outbox"), "url": reverse("notifications:outbox")})
     return items

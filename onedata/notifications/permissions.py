@@ -17,6 +17,11 @@ def can_manage_application(user, application) -> bool:
     return _active(user) and scope.covers(user, APP_MANAGERS, application.agency.region)
 
 
+def can_list_applications(user) -> bool:
+    """Anyone who may register or manage an application somewhere."""
+    return _active(user) and scope.has_role(user, APP_MANAGERS)
+
+
 def can_create_application(user, agency) -> bool:
     return _active(user) and scope.covers(user, APP_MANAGERS, agency.region)
 
