@@ -13,6 +13,7 @@ from tests.conftest import make_user
 
 
 def post(client, key, path, body, **headers):
+    headers.setdefault("HTTP_ACCEPT_LANGUAGE", "en")  # assertions read English messages
     return client.post(
         f"/api/v1/notify{path}",
         body,
