@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onedata.core import audit, ratelimit, scope
+from onedata.core import audit, bearer, ratelimit, scope
 from onedata.core.errors import Conflict, NotFound, RateLimited, ValidationError
 from onedata.core.models import Agency, ApiToken, Membership, User
 from onedata.core.nik import NikError, validate_nik
@@ -292,10 +289,6 @@ class IssuedToken:
     plaintext: str  # shown once, never stored
 
 
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def api_token_create(*, actor, user: User, name: str, days: int | None = None) -> IssuedToken:
     name = (name or "").strip()
     if not name:
@@ -305,15 +298,14 @@ def api_token_create(*, actor, user: User, name: str, days: int | None = None) -
     days = settings.API_TOKEN_DEFAULT_DAYS if days is None else days
     if not 1 <= days <= 730:
         raise ValidationError.for_field("days", _("Choose between 1 and 730 days."))
-    prefix = secrets.token_hex(6)
-    secret = secrets.token_urlsafe(32)
-    plaintext = f"{TOKEN_PREFIX}{prefix}_{secret}"
+    secret = bearer.issue(TOKEN_PREFIX)
+    prefix, plaintext = secret.prefix, secret.plaintext
     with transaction.atomic():
         token = ApiToken.objects.create(
             user=user,
             name=name,
             prefix=prefix,
-            token_hash=_hash(plaintext),
+            token_hash=secret.digest,
             expires_at=timezone.now() + timedelta(days=days),
         )
         audit.record(
@@ -342,11 +334,11 @@ def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
 
 def api_token_authenticate(plaintext: str) -> User | None:
     """The user behind a bearer token, or None when it is unknown, revoked or expired."""
-    if not plaintext.startswith(TOKEN_PREFIX):
+    prefix = bearer.prefix_of(plaintext, TOKEN_PREFIX)
+    if prefix is None:
         return None
-    prefix = plaintext[len(TOKEN_PREFIX) :].split("_", 1)[0]
     token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
-    if token is None or not hmac.compare_digest(token.token_hash, _hash(plaintext)):
+    if token is None or not bearer.matches(token.token_hash, plaintext):
         return None
     now = timezone.now()
     if not token.is_usable(now) or not token.user.is_active:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import hmac
 import json
 import logging
 import secrets
@@ -25,7 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from onedata.core import audit, ratelimit
+from onedata.core import audit, bearer, ratelimit
 from onedata.core.errors import Conflict, NotFound, RateLimited, ValidationError
 from onedata.core.models import Agency, User
 from onedata.notifications import backoff, delivery, templating, webhooks
@@ -98,19 +97,15 @@ class IssuedKey:
     plaintext: str
 
 
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def application_key_create(*, actor, application: Application, name: str) -> IssuedKey:
     name = (name or "").strip()[:100]
     if not name:
         raise ValidationError.for_field("name", _("Give the key a name."))
-    prefix = secrets.token_hex(6)
-    plaintext = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    secret = bearer.issue(KEY_PREFIX)
+    prefix, plaintext = secret.prefix, secret.plaintext
     with transaction.atomic():
         key = ApplicationKey.objects.create(
-            application=application, name=name, prefix=prefix, key_hash=_hash(plaintext)
+            application=application, name=name, prefix=prefix, key_hash=secret.digest
         )
         audit.record(
             actor=actor,
@@ -132,13 +127,13 @@ def application_key_revoke(*, actor, key: ApplicationKey) -> ApplicationKey:
 
 
 def application_key_authenticate(plaintext: str) -> Application | None:
-    if not plaintext.startswith(KEY_PREFIX):
+    prefix = bearer.prefix_of(plaintext, KEY_PREFIX)
+    if prefix is None:
         return None
-    prefix = plaintext[len(KEY_PREFIX) :].split("_", 1)[0]
     key = ApplicationKey.objects.select_related("application__agency").filter(prefix=prefix).first()
     if key is None or key.revoked_at is not None or not key.application.is_active:
         return None
-    if not hmac.compare_digest(key.key_hash, _hash(plaintext)):
+    if not bearer.matches(key.key_hash, plaintext):
         return None
     now = timezone.now()
     if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):
