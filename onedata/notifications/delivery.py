@@ -8,6 +8,7 @@ hands the message to that backend.
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
 from dataclasses import dataclass, field
@@ -49,39 +50,84 @@ def build(message, recipients: list[str]) -> EmailMultiAlternatives:
     return email
 
 
-def send(message, recipients: list[str]) -> Outcome:
+class Relay:
+    """One SMTP connection for the messages of a batch, like Django's EmailBackend used in
+    a ``with`` block: opening a connection and greeting the relay cost more than sending
+    a small message. After an error the connection is dropped and the next message opens
+    a new one; ``close`` (or the end of the ``with`` block) says QUIT."""
+
+    def __init__(self):
+        self._connection: smtplib.SMTP | None = None
+        self.used = 0  # messages sent over the current connection
+
+    def __enter__(self) -> Relay:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def connection(self) -> smtplib.SMTP:
+        if self._connection is None:
+            self._connection, self.used = _connect(), 0
+        return self._connection
+
+    def drop(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(OSError):
+                connection.close()
+
+    def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.quit()
+            except (OSError, smtplib.SMTPException):
+                connection.close()
+
+
+def send(message, recipients: list[str], relay: Relay | None = None) -> Outcome:
     email = build(message, recipients)
     if settings.EMAIL_BACKEND != SMTP_BACKEND:
         get_connection(fail_silently=False).send_messages([email])
         return Outcome(delivered=list(recipients))
-    return _send_smtp(email, recipients)
+    if relay is None:
+        with Relay() as relay:
+            return _send_smtp(email, recipients, relay)
+    return _send_smtp(email, recipients, relay)
 
 
-def _send_smtp(email: EmailMultiAlternatives, recipients: list[str]) -> Outcome:
-    try:
-        connection = _connect()
-    except (OSError, smtplib.SMTPException) as error:
-        return Outcome(temporary_error=f"connection: {error}")
-    try:
-        refused = connection.sendmail(
-            email.from_email, recipients, email.message().as_bytes(linesep="\r\n")
-        )
-    except smtplib.SMTPRecipientsRefused as error:
-        return _classify_refusals(error.recipients, recipients)
-    except smtplib.SMTPResponseException as error:
-        reply = f"{error.smtp_code} {_text(error.smtp_error)}"
-        if 500 <= error.smtp_code < 600:
-            return Outcome(bounced=dict.fromkeys(recipients, reply))
-        return Outcome(temporary_error=reply)
-    except (OSError, smtplib.SMTPException) as error:  # disconnects, timeouts
-        return Outcome(temporary_error=f"{type(error).__name__}: {error}")
-    finally:
+def _send_smtp(email: EmailMultiAlternatives, recipients: list[str], relay: Relay) -> Outcome:
+    content = email.message().as_bytes(linesep="\r\n")
+    for _try in range(2):
         try:
-            connection.quit()
-        except (OSError, smtplib.SMTPException):
-            connection.close()
-    outcome = _classify_refusals(refused, recipients)
-    return outcome
+            connection = relay.connection()
+        except (OSError, smtplib.SMTPException) as error:
+            relay.drop()
+            return Outcome(temporary_error=f"connection: {error}")
+        reused = relay.used > 0
+        try:
+            refused = connection.sendmail(email.from_email, recipients, content)
+        except smtplib.SMTPServerDisconnected as error:
+            relay.drop()
+            if reused:
+                continue  # the relay closed a kept connection: once more on a new one
+            return Outcome(temporary_error=f"{type(error).__name__}: {error}")
+        except smtplib.SMTPRecipientsRefused as error:  # smtplib sent RSET: still usable
+            return _classify_refusals(error.recipients, recipients)
+        except smtplib.SMTPResponseException as error:
+            if error.smtp_code == 421:  # the relay is closing the connection
+                relay.drop()
+            reply = f"{error.smtp_code} {_text(error.smtp_error)}"
+            if 500 <= error.smtp_code < 600:
+                return Outcome(bounced=dict.fromkeys(recipients, reply))
+            return Outcome(temporary_error=reply)
+        except (OSError, smtplib.SMTPException) as error:  # disconnects, timeouts
+            relay.drop()
+            return Outcome(temporary_error=f"{type(error).__name__}: {error}")
+        relay.used += 1
+        return _classify_refusals(refused, recipients)
+    return Outcome(temporary_error="the relay closed the connection twice")
 
 
 def _classify_refusals(refused: dict, recipients: list[str]) -> Outcome:

@@ -553,10 +553,10 @@ def _store(application, draft, files, idempotency_key, request_hash) -> Message:
 
 
 def _wake_workers() -> None:
-    from onedata.notifications.tasks import deliver_due
+    from onedata.notifications import tasks
 
     try:
-        deliver_due.enqueue()
+        tasks.wake()
     except Exception:  # the message is safe in the table; a later run delivers it
         logger.exception("could not enqueue delivery")
 
@@ -636,8 +636,11 @@ def messages_claim(*, worker: str, limit: int = 50, now=None) -> list[int]:
     return ids
 
 
-def message_deliver(*, message_id: int, worker: str, now=None) -> Message | None:
-    """One attempt for one claimed message; records the outcome."""
+def message_deliver(
+    *, message_id: int, worker: str, now=None, relay: delivery.Relay | None = None
+) -> Message | None:
+    """One attempt for one claimed message; records the outcome. ``relay`` keeps one SMTP
+    connection open across the messages of a batch."""
     message = Message.objects.filter(
         pk=message_id, claimed_by=worker, status=Status.SENDING
     ).first()
@@ -656,7 +659,7 @@ def message_deliver(*, message_id: int, worker: str, now=None) -> Message | None
 
         outcome = sms.send(message, remaining)
     else:
-        outcome = delivery.send(message, remaining)
+        outcome = delivery.send(message, remaining, relay)
     now = now or timezone.now()
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message.pk)
@@ -754,8 +757,17 @@ def _wake_workers_at(when) -> None:
         deliver_due.using(run_after=when).enqueue()
 
 
-def deliver_due(*, worker: str | None = None, limit: int = 50, max_batches: int = 100) -> int:
-    """Claim and deliver due messages until none are left; returns how many were tried."""
+def deliver_due(
+    *,
+    worker: str | None = None,
+    limit: int = 50,
+    max_batches: int = 100,
+    on_full_batch=None,
+) -> int:
+    """Claim and deliver due messages until none are left; returns how many were tried.
+
+    ``on_full_batch`` is called after each claim that took ``limit`` messages (more are
+    probably waiting): the delivery task uses it to wake another worker."""
     worker = worker or uuid.uuid4().hex[:16]
     tried = 0
     for _batch in range(max_batches):
@@ -764,9 +776,12 @@ def deliver_due(*, worker: str | None = None, limit: int = 50, max_batches: int 
             break
         # If this worker dies now, a later run must find the expired claims.
         _wake_workers_at(timezone.now() + timedelta(seconds=CLAIM_SECONDS + 1))
-        for message_id in ids:
-            message_deliver(message_id=message_id, worker=worker)
-            tried += 1
+        if on_full_batch is not None and len(ids) == limit:
+            on_full_batch()
+        with delivery.Relay() as relay:
+            for message_id in ids:
+                message_deliver(message_id=message_id, worker=worker, relay=relay)
+                tried += 1
     for _batch in range(max_batches):
         if not webhooks_deliver_due(limit=limit):
             break
