@@ -34,11 +34,12 @@ def _window(period: int, now: float) -> tuple[int, int]:
     return window, reset_in
 
 
-def hit(key: str, *, limit: int, period: int, now: float | None = None) -> Decision:
-    """Count one event for ``key``; allowed while the count stays within ``limit``."""
+def hit(key: str, *, limit: int, period: int, now: float | None = None, cost: int = 1) -> Decision:
+    """Count ``cost`` events for ``key`` (a bulk request counts each of its entries, in one
+    round trip); allowed while the count stays within ``limit``."""
     now = time.time() if now is None else now
     window, reset_in = _window(period, now)
-    count = _increment(key, window, period)
+    count = _increment(key, window, period, cost)
     return Decision(allowed=count <= limit, count=count, limit=limit, retry_after=reset_in)
 
 
@@ -66,30 +67,30 @@ def prune(now=None) -> int:
     return deleted
 
 
-def _increment(key: str, window: int, period: int) -> int:
+def _increment(key: str, window: int, period: int, cost: int) -> int:
     if settings.REDIS_URL:
         cache_key = f"rl:{key}:{window}"
         cache.add(cache_key, 0, timeout=period + 1)
-        return int(cache.incr(cache_key))
-    return _increment_in_database(key[:200], window, period)
+        return int(cache.incr(cache_key, cost))
+    return _increment_in_database(key[:200], window, period, cost)
 
 
 # One statement, so it is atomic on its own and holds the row lock for no extra round trip
 # (PostgreSQL and SQLite >= 3.35 both speak INSERT … ON CONFLICT … RETURNING).
 UPSERT = (
     'INSERT INTO core_ratecounter ("key", "window", "count", "expires_at") '
-    "VALUES (%s, %s, 1, %s) "
-    'ON CONFLICT ("key", "window") DO UPDATE SET "count" = core_ratecounter."count" + 1 '
+    "VALUES (%s, %s, %s, %s) "
+    'ON CONFLICT ("key", "window") DO UPDATE SET "count" = core_ratecounter."count" + %s '
     'RETURNING "count"'
 )
 PRUNE_EVERY = 500  # new windows between two clean-ups of expired counters
 
 
-def _increment_in_database(key: str, window: int, period: int) -> int:
+def _increment_in_database(key: str, window: int, period: int, cost: int) -> int:
     expires_at = timezone.now() + timedelta(seconds=period + 1)
     with connection.cursor() as cursor:
-        cursor.execute(UPSERT, [key, window, expires_at])
+        cursor.execute(UPSERT, [key, window, cost, expires_at, cost])
         count = cursor.fetchone()[0]
-    if count == 1 and random.randrange(PRUNE_EVERY) == 0:
+    if count == cost and random.randrange(PRUNE_EVERY) == 0:
         prune()  # no scheduler needed: the table cleans itself as windows turn over
     return count

@@ -9,7 +9,7 @@ from django.utils import timezone
 from onedata.core.models import AuditEvent
 
 
-def _utc(moment: datetime | None) -> datetime | None:
+def as_utc(moment: datetime | None) -> datetime | None:
     """Any offset the client sent, as UTC (databases refuse some odd offsets); a time
     without an offset is read as WITA, the platform's time zone."""
     if moment is None:
@@ -28,7 +28,7 @@ def audit_events_search(
     since: datetime | None = None,
     until: datetime | None = None,
 ):
-    since, until = _utc(since), _utc(until)
+    since, until = as_utc(since), as_utc(until)
     events = AuditEvent.objects.all()
     if action:
         events = events.filter(action__startswith=action)

@@ -243,9 +243,9 @@ def message_list(
     if to:
         messages = messages.filter(to__icontains=to.strip().lower())
     if since:
-        from onedata.core.selectors import _utc
+        from onedata.core.selectors import as_utc
 
-        messages = messages.filter(created_at__gte=_utc(since))
+        messages = messages.filter(created_at__gte=as_utc(since))
     return messages
 
 

@@ -275,12 +275,10 @@ def _check_quota(application: Application, count: int) -> None:
         ("s", application.rate_per_second, 1),
         ("d", application.rate_per_day, 86_400),
     ):
-        decision = None
-        for _i in range(count):
-            decision = ratelimit.hit(
-                f"notify:{application.pk}:{suffix}", limit=limit, period=period
-            )
-        if decision is not None and not decision.allowed:
+        decision = ratelimit.hit(
+            f"notify:{application.pk}:{suffix}", limit=limit, period=period, cost=count
+        )
+        if not decision.allowed:
             raise RateLimited(
                 _("Quota reached: at most %(limit)d messages per %(period)s.")
                 % {"limit": limit, "period": _("second") if suffix == "s" else _("day")},

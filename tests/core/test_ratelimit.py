@@ -87,3 +87,9 @@ def test_forwarded_header_is_ignored_without_trusted_proxies(people, client, set
         REMOTE_ADDR="10.0.0.2",
     )
     assert AuditEvent.objects.get(action="auth.login_failed").ip == "10.0.0.2"
+
+
+def test_a_hit_may_count_several_events_at_once(db):
+    assert ratelimit.hit("bulk", limit=10, period=60, now=1000.0, cost=7).allowed
+    decision = ratelimit.hit("bulk", limit=10, period=60, now=1000.0, cost=4)
+    assert (decision.count, decision.allowed) == (11, False)

@@ -357,3 +357,12 @@ def test_sender_address_is_usable_after_its_owner_confirms(client, app_key, smtp
 
 def test_tampered_sender_link_is_refused(client):
     assert client.get("/notifikasi/pengirim/konfirmasi/forged-token/").status_code == 400
+
+
+def test_bulk_counts_every_entry_against_the_quota(client, app_key, application):
+    application.rate_per_second = 3
+    application.save(update_fields=["rate_per_second"])
+    cache.clear()
+    answer = post(client, app_key, "/messages/bulk", {"messages": [MESSAGE] * 4})
+    assert answer.status_code == 429
+    assert Message.objects.count() == 0
