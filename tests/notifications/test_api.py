@@ -119,12 +119,14 @@ def test_user_tokens_cannot_send_as_an_application(client, people):
     assert post(client, token, "/messages", MESSAGE).status_code == 401
 
 
-def test_quota_per_second_answers_429_with_retry_after(client, app_key, application):
-    application.rate_per_second = 2
-    application.save(update_fields=["rate_per_second"])
+def test_quota_per_day_answers_429_with_retry_after(client, app_key, application):
+    # The daily window, not the per-second one: three requests could straddle a second.
+    application.rate_per_day = 2
+    application.save(update_fields=["rate_per_day"])
     cache.clear()
-    codes = [post(client, app_key, "/messages", MESSAGE).status_code for _ in range(3)]
-    assert codes == [202, 202, 429]
+    answers = [post(client, app_key, "/messages", MESSAGE) for _ in range(3)]
+    assert [a.status_code for a in answers] == [202, 202, 429]
+    assert 0 < int(answers[-1]["Retry-After"]) <= 86_401
 
 
 def test_bulk_answers_one_result_per_entry(client, app_key):
@@ -360,8 +362,8 @@ def test_tampered_sender_link_is_refused(client):
 
 
 def test_bulk_counts_every_entry_against_the_quota(client, app_key, application):
-    application.rate_per_second = 3
-    application.save(update_fields=["rate_per_second"])
+    application.rate_per_day = 3
+    application.save(update_fields=["rate_per_day"])
     cache.clear()
     answer = post(client, app_key, "/messages/bulk", {"messages": [MESSAGE] * 4})
     assert answer.status_code == 429
