@@ -28,6 +28,11 @@ class Decision:
     retry_after: int  # seconds until the window resets
 
 
+def clock() -> float:
+    """Seconds since the epoch; one name so tests can hold time still inside a window."""
+    return time.time()
+
+
 def _window(period: int, now: float) -> tuple[int, int]:
     window = int(now // period)
     reset_in = int((window + 1) * period - now) + 1
@@ -37,14 +42,14 @@ def _window(period: int, now: float) -> tuple[int, int]:
 def hit(key: str, *, limit: int, period: int, now: float | None = None, cost: int = 1) -> Decision:
     """Count ``cost`` events for ``key`` (a bulk request counts each of its entries, in one
     round trip); allowed while the count stays within ``limit``."""
-    now = time.time() if now is None else now
+    now = clock() if now is None else now
     window, reset_in = _window(period, now)
     count = _increment(key, window, period, cost)
     return Decision(allowed=count <= limit, count=count, limit=limit, retry_after=reset_in)
 
 
 def peek(key: str, *, period: int, now: float | None = None) -> int:
-    now = time.time() if now is None else now
+    now = clock() if now is None else now
     window, _ = _window(period, now)
     if settings.REDIS_URL:
         return int(cache.get(f"rl:{key}:{window}", 0))
@@ -53,7 +58,7 @@ def peek(key: str, *, period: int, now: float | None = None) -> int:
 
 
 def reset(key: str, *, period: int, now: float | None = None) -> None:
-    now = time.time() if now is None else now
+    now = clock() if now is None else now
     window, _ = _window(period, now)
     if settings.REDIS_URL:
         cache.delete(f"rl:{key}:{window}")
