@@ -121,6 +121,12 @@ INSTALLED_APPS = [
     "ninja",
     "onedata.core",
     "onedata.notifications",
+    "onedata.datahub",
+    "onedata.hospitals",
+    "onedata.clinics",
+    "onedata.attendance",
+    "onedata.villagefinance",
+    "onedata.factcheck",
 ]
 if REDIS_URL:
     INSTALLED_APPS.append("django_rq")

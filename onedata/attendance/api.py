@@ -1,0 +1,5 @@
+"""The attendance API, mounted at /api/v1/attendance/."""
+
+from ninja import Router
+
+router = Router(tags=["attendance"])

@@ -1,0 +1,5 @@
+"""The clinic queue API, mounted at /api/v1/clinics/."""
+
+from ninja import Router
+
+router = Router(tags=["clinics"])

@@ -1,0 +1,7 @@
+"""Pages of the clinic queue module."""
+
+from django.shortcuts import render
+
+
+def home(request):
+    return render(request, "clinics/home.html")

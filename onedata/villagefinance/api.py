@@ -1,0 +1,5 @@
+"""The village finance (sikuat) API, mounted at /api/v1/villagefinance/."""
+
+from ninja import Router
+
+router = Router(tags=["villagefinance"])
