@@ -161,9 +161,9 @@ def unexpected_error(request, exc: Exception):
 
 api.add_router("/core/", "onedata.core.api.router")
 api.add_router("/notify/", "onedata.notifications.api.router")
-api.add_router("/data/", "onedata.datahub.api.router")
+api.add_router("/datahub/", "onedata.datahub.api.router")
 api.add_router("/hospitals/", "onedata.hospitals.api.router")
 api.add_router("/clinics/", "onedata.clinics.api.router")
 api.add_router("/attendance/", "onedata.attendance.api.router")
-api.add_router("/villagefinance/", "onedata.villagefinance.api.router")
+api.add_router("/villages/", "onedata.villagefinance.api.router")
 api.add_router("/factcheck/", "onedata.factcheck.api.router")

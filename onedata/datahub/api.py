@@ -1,4 +1,4 @@
-"""The data hub API, mounted at /api/v1/data/."""
+"""The data hub API, mounted at /api/v1/datahub/."""
 
 from ninja import Router
 

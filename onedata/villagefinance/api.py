@@ -1,4 +1,4 @@
-"""The village finance (sikuat) API, mounted at /api/v1/villagefinance/."""
+"""The village finance (sikuat) API, mounted at /api/v1/villages/."""
 
 from ninja import Router
 
