@@ -55,6 +55,18 @@ def env_list(env: Mapping[str, str], name: str, default: list[str]) -> list[str]
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_int_mapping(env: Mapping[str, str], name: str) -> dict[str, int]:
+    """``"gmail.com=5, yahoo.co.id=2"`` -> ``{"gmail.com": 5, "yahoo.co.id": 2}``."""
+    mapping: dict[str, int] = {}
+    for item in env_list(env, name, []):
+        key, sep, value = item.partition("=")
+        key = key.strip().lower()
+        if not sep or not key or not value.strip().isdigit() or int(value) < 1:
+            raise ConfigError(name, f"expected name=number pairs separated by commas, got {item!r}")
+        mapping[key] = int(value)
+    return mapping
+
+
 def env_choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
     value = env.get(name, default).strip().lower()
     if value not in choices:

@@ -100,6 +100,10 @@ try:
     NOTIFY_MAX_ATTACHMENT_BYTES = config.env_int(
         ENV, "NOTIFY_MAX_ATTACHMENT_BYTES", 10_000_000, minimum=1
     )
+    # How many workers may send to one recipient domain at once (each holds one SMTP
+    # connection): Postfix's default_destination_concurrency_limit, with overrides.
+    NOTIFY_DOMAIN_CONCURRENCY = config.env_int(ENV, "NOTIFY_DOMAIN_CONCURRENCY", 20, minimum=1)
+    NOTIFY_DOMAIN_LIMITS = config.env_int_mapping(ENV, "NOTIFY_DOMAIN_LIMITS")
     METRICS_TOKEN = ENV.get("METRICS_TOKEN", "")
     MAP_TILE_URL = ENV.get("MAP_TILE_URL", "")
     LOG_FORMAT = config.env_choice(ENV, "LOG_FORMAT", ("json", "text"), "json")

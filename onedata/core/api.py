@@ -52,8 +52,18 @@ class MeOut(Schema):
     email: str
     email_verified: bool
     phone: str
+    phone_verified: bool
     nik_masked: str
     memberships: list[MembershipOut]
+
+
+class PhoneCodeOut(Schema):
+    phone: str
+    expires_at: datetime
+
+
+class PhoneCodeIn(Schema):
+    code: str = Field(..., max_length=20)
 
 
 class TokenOut(Schema):
@@ -110,9 +120,32 @@ def me(request):
         "email": user.email,
         "email_verified": user.email_verified,
         "phone": user.phone,
+        "phone_verified": user.phone_verified_at is not None,
         "nik_masked": user.nik_masked,
         "memberships": list(memberships),
     }
+
+
+@router.post(
+    "/me/phone/code",
+    response={202: PhoneCodeOut},
+    summary="Text a six-digit code to my phone number, to confirm it",
+)
+def phone_code_send(request):
+    user: User = request.auth
+    if not permissions.can_confirm_own_phone(user):
+        raise NotAuthorized(_("Not allowed."))
+    challenge = services.phone_verification_send(user=user)
+    return Status(202, {"phone": challenge.phone, "expires_at": challenge.expires_at})
+
+
+@router.post("/me/phone/verify", response=MeOut, summary="Confirm my phone number with the code")
+def phone_verify(request, payload: PhoneCodeIn):
+    user: User = request.auth
+    if not permissions.can_confirm_own_phone(user):
+        raise NotAuthorized(_("Not allowed."))
+    services.phone_verify(user=user, code=payload.code)
+    return me(request)
 
 
 @router.get("/regions", response=list[RegionOut], auth=None, summary="Official regions")

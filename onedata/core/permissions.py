@@ -25,6 +25,10 @@ def can_view_own_account(user) -> bool:
     return _active(user)
 
 
+def can_confirm_own_phone(user) -> bool:
+    return _active(user)
+
+
 def can_create_api_token(user) -> bool:
     return _active(user)
 

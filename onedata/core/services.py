@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,8 +21,9 @@ from django.utils.translation import gettext as _
 
 from onedata.core import audit, bearer, ratelimit, scope
 from onedata.core.errors import Conflict, NotFound, RateLimited, ValidationError
-from onedata.core.models import Agency, ApiToken, Membership, User
+from onedata.core.models import Agency, ApiToken, Membership, PhoneChallenge, User
 from onedata.core.nik import NikError, validate_nik
+from onedata.core.phone import PhoneError, normalise_phone
 from onedata.core.regions import known_district_codes
 from onedata.core.roles import Role
 
@@ -50,9 +54,13 @@ def _clean_profile(*, name: str, email: str, phone: str, nik: str | None) -> dic
             validate_email(email)
         except DjangoValidationError:
             fields["email"] = [_("Enter a valid email address.")]
-    phone = (phone or "").strip().replace(" ", "")
-    if phone and not (phone.lstrip("+").isdigit() and 8 <= len(phone.lstrip("+")) <= 15):
-        fields["phone"] = [_("Enter a phone number of 8 to 15 digits, e.g. 081234567890.")]
+    if (phone or "").strip():
+        try:
+            phone = normalise_phone(phone)
+        except PhoneError:
+            fields["phone"] = [_("Enter a phone number of 8 to 15 digits, e.g. 081234567890.")]
+    else:
+        phone = ""
     try:
         nik = clean_nik(nik)
     except ValidationError as error:
@@ -131,6 +139,7 @@ def user_update_profile(
     profile = _clean_profile(name=name, email=email, phone=phone, nik=nik)
     before = audit.snapshot(user, PROFILE_FIELDS)
     email_changed = profile["email"] != user.email
+    phone_changed = profile["phone"] != user.phone
     try:
         with transaction.atomic():
             for key, value in profile.items():
@@ -139,6 +148,10 @@ def user_update_profile(
             if email_changed:
                 user.email_verified_at = None
                 fields.append("email_verified_at")
+            if phone_changed:
+                user.phone_verified_at = None
+                fields.append("phone_verified_at")
+                PhoneChallenge.objects.filter(user=user).delete()
             user.save(update_fields=fields)
             audit.record(
                 actor=actor,
@@ -199,6 +212,81 @@ def email_verify(*, token: str) -> User:
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email_verified_at"])
         audit.record(actor=user, action="user.verify_email", obj=user, after={"email": user.email})
+    return user
+
+
+# --- phone verification ----------------------------------------------------------------
+
+PHONE_CODE_SECONDS = 10 * 60
+PHONE_CODE_ATTEMPTS = 5
+PHONE_CODES_PER_HOUR = 3
+
+
+def _phone_code_hash(user: User, phone: str, code: str) -> str:
+    message = f"{user.pk}:{phone}:{code}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def phone_verification_send(*, user: User) -> PhoneChallenge:
+    """Text a six-digit code to the user's phone (through the notification service's SMS
+    channel); it is valid for 10 minutes and 5 tries, at most 3 codes an hour."""
+    from onedata.notifications import services as notify
+
+    if not user.phone:
+        raise ValidationError.for_field("phone", _("Add a phone number to your profile first."))
+    if user.phone_verified_at is not None:
+        raise Conflict(_("This phone number is already confirmed."))
+    if not notify.sms_available():
+        raise Conflict(_("Text messages are not set up on this platform yet."))
+    decision = ratelimit.hit(f"phone-code:{user.pk}", limit=PHONE_CODES_PER_HOUR, period=3600)
+    if not decision.allowed:
+        raise RateLimited(
+            _("Too many codes asked for. Try again later."), retry_after=decision.retry_after
+        )
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    with transaction.atomic():
+        PhoneChallenge.objects.filter(user=user).delete()
+        challenge = PhoneChallenge.objects.create(
+            user=user,
+            phone=user.phone,
+            code_hash=_phone_code_hash(user, user.phone, code),
+            expires_at=timezone.now() + timedelta(seconds=PHONE_CODE_SECONDS),
+        )
+        notify.send(
+            module="core",
+            to=[user.phone],
+            channel="sms",
+            text=_("Bali One Data: your code is %(code)s. It is valid for 10 minutes.")
+            % {"code": code},
+        )
+        audit.record(actor=user, action="user.phone_code_send", obj=user)
+    return challenge
+
+
+def phone_verify(*, user: User, code: str) -> User:
+    """Check the code; a wrong one uses up a try (the count is kept even when it fails)."""
+    code = (code or "").strip()
+    with transaction.atomic():
+        challenge = PhoneChallenge.objects.select_for_update().filter(user=user).first()
+        if challenge is None or challenge.phone != user.phone:
+            raise ValidationError.for_field("code", _("Ask for a new code first."))
+        if challenge.expires_at < timezone.now() or challenge.attempts >= PHONE_CODE_ATTEMPTS:
+            raise ValidationError.for_field("code", _("This code has expired. Ask for a new one."))
+        expected = _phone_code_hash(user, challenge.phone, code)
+        if not hmac.compare_digest(expected, challenge.code_hash):
+            challenge.attempts += 1
+            challenge.save(update_fields=["attempts"])
+            wrong = True
+        else:
+            wrong = False
+            user.phone_verified_at = timezone.now()
+            user.save(update_fields=["phone_verified_at"])
+            challenge.delete()
+            audit.record(
+                actor=user, action="user.verify_phone", obj=user, after={"phone": user.phone}
+            )
+    if wrong:  # raised outside the block, so the used-up try is committed
+        raise ValidationError.for_field("code", _("That code is not right."))
     return user
 
 

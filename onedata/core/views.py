@@ -24,8 +24,9 @@ from onedata.core.forms import (
     TokenForm,
     apply_error,
 )
-from onedata.core.models import ApiToken, Membership, User
+from onedata.core.models import ApiToken, Membership, PhoneChallenge, User
 from onedata.core.navigation import SERVICES
+from onedata.notifications import services as notify
 
 
 def home(request):
@@ -156,6 +157,21 @@ def account(request):
         else:
             new_token = issued.plaintext
             token_form = TokenForm(prefix="token")
+    phone_code_error = None
+    if request.method == "POST" and request.POST.get("form") in ("phone_send", "phone_verify"):
+        try:
+            if request.POST["form"] == "phone_send":
+                services.phone_verification_send(user=user)
+                messages.info(request, _("We texted a code to %(phone)s.") % {"phone": user.phone})
+            else:
+                services.phone_verify(user=user, code=request.POST.get("code", ""))
+                messages.success(request, _("Your phone number is confirmed."))
+        except RateLimited as error:
+            phone_code_error = error.message
+        except DomainError as error:
+            phone_code_error = next(iter(error.fields.values()), [error.message])[0]
+        else:
+            return redirect("core:account")
     if request.method == "POST" and request.POST.get("form") == "verify":
         services.email_verification_send(user=user, base_url=request.build_absolute_uri("/")[:-1])
         messages.info(
@@ -167,9 +183,12 @@ def account(request):
         "token_form": token_form,
         "new_token": new_token,
         "tokens": ApiToken.objects.filter(user=user),
+        "phone_code_error": phone_code_error,
+        "phone_code_sent": PhoneChallenge.objects.filter(user=user).exists(),
+        "sms_available": notify.sms_available(),
         "memberships": Membership.objects.filter(user=user).select_related("agency__region"),
     }
-    invalid = profile_form.errors or token_form.errors
+    invalid = profile_form.errors or token_form.errors or phone_code_error
     return render(request, "core/account.html", context, status=400 if invalid else 200)
 
 

@@ -265,17 +265,9 @@ def message_detail(request, message_id: int):
     message = Message.objects.filter(pk=message_id, application=request.auth).first()
     if message is None:
         raise NotFound(_("No such message."))
-    from onedata.core.models import User
-
-    recipients = message.to + message.cc
-    verified = set(
-        User.objects.filter(email__in=recipients, email_verified_at__isnull=False).values_list(
-            "email", flat=True
-        )
-    )
     answer = MessageOut.from_orm(message).dict()
     answer["events"] = list(message.events.all())
-    answer["recipients_verified"] = {r: r in verified for r in recipients}
+    answer["recipients_verified"] = dict(services.recipients_verified(message))
     return answer
 
 

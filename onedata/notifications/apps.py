@@ -23,6 +23,8 @@ def menu_items(user) -> list[dict]:
         items.append({"title": _("Inbox"), "url": reverse("notifications:inbox")})
     if permissions.can_list_applications(user):
         items.append({"title": _("Applications"), "url": reverse("notifications:app_list")})
+    if permissions.can_manage_suppressions(user):
+        items.append({"title": _("Suppression list"), "url": reverse("notifications:suppressions")})
     if permissions.can_view_outbox(user):
         items.append({"title": _("Outbox"), "url": reverse("notifications:outbox")})
     return items

@@ -181,6 +181,9 @@ class Message(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     claimed_by = models.CharField(_("claimed by"), max_length=64, blank=True)
+    # The first recipient's mail domain ("sms" for SMS): workers limit how many of them
+    # send to one domain at once (NOTIFY_DOMAIN_CONCURRENCY).
+    domain = models.CharField(_("recipient domain"), max_length=255, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

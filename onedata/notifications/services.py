@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -49,6 +49,7 @@ MAX_RECIPIENTS = 50
 MAX_TAGS = 10
 MAX_BULK = 500
 CLAIM_SECONDS = 120
+CLAIM_LOCK_KEY = 7_351_001  # pg_advisory_xact_lock key of messages_claim
 Status = Message.Status
 
 
@@ -526,6 +527,7 @@ def _store(application, draft, files, idempotency_key, request_hash) -> Message:
         next_attempt_at=now,
         **draft,
     )
+    message.domain = recipient_domain(message.channel, recipients)
     if message.channel == Message.Channel.INAPP:
         message.status, message.finished_at = Status.DELIVERED, now
     elif Suppression.objects.filter(email__in=recipients).count() == len(recipients):
@@ -557,6 +559,24 @@ def _wake_workers() -> None:
         tasks.wake()
     except Exception:  # the message is safe in the table; a later run delivers it
         logger.exception("could not enqueue delivery")
+
+
+def recipients_verified(message: Message) -> list[tuple[str, bool]]:
+    """Each to/cc recipient, and whether a platform user has confirmed that address (or
+    phone number, for SMS)."""
+    recipients = message.to + message.cc
+    if message.channel == Message.Channel.SMS:
+        confirmed = User.objects.filter(phone__in=recipients, phone_verified_at__isnull=False)
+        verified = set(confirmed.values_list("phone", flat=True))
+    else:
+        confirmed = User.objects.filter(email__in=recipients, email_verified_at__isnull=False)
+        verified = set(confirmed.values_list("email", flat=True))
+    return [(address, address in verified) for address in recipients]
+
+
+def sms_available() -> bool:
+    """Whether text messages can be sent here (an SMS provider is configured)."""
+    return bool(settings.NOTIFY_SMS_URL)
 
 
 def send(*, module: str, to: list[str], **fields) -> Message:
@@ -605,14 +625,47 @@ def message_send_bulk(*, application: Application, entries: list[dict]) -> list[
 # --- delivering --------------------------------------------------------------------------
 
 
+def recipient_domain(channel: str, recipients: list[str]) -> str:
+    """The domain whose concurrency limit a message counts against: its first recipient's."""
+    if channel == Message.Channel.SMS:
+        return "sms"
+    return recipients[0].rpartition("@")[2].lower() if recipients else ""
+
+
+def domain_limit(domain: str) -> int:
+    return settings.NOTIFY_DOMAIN_LIMITS.get(domain, settings.NOTIFY_DOMAIN_CONCURRENCY)
+
+
+def _serialise_claims() -> None:
+    """Claims are taken one at a time, so two workers cannot both see a domain as free.
+    SQLite already runs write transactions one at a time (IMMEDIATE); PostgreSQL takes a
+    transaction-level advisory lock. A claim is three short queries."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CLAIM_LOCK_KEY])
+
+
+def _full_domains(worker: str, now) -> list[str]:
+    """Domains where other workers already hold as many live claims as the domain allows."""
+    busy = (
+        Message.objects.filter(status=Status.SENDING, claimed_until__gte=now)
+        .exclude(claimed_by=worker)
+        .values("domain")
+        .annotate(workers=Count("claimed_by", distinct=True))
+    )
+    return [row["domain"] for row in busy if row["workers"] >= domain_limit(row["domain"])]
+
+
 def messages_claim(*, worker: str, limit: int = 50, now=None) -> list[int]:
-    """Take up to ``limit`` due email messages for this worker.
+    """Take up to ``limit`` due email and SMS messages for this worker.
 
     A claim lasts CLAIM_SECONDS: a worker that dies mid-send leaves its claim to expire,
-    and the next worker takes the message up again (at-least-once delivery).
+    and the next worker takes the message up again (at-least-once delivery). Messages to a
+    domain that already has its limit of workers sending to it wait for a later claim.
     """
     now = now or timezone.now()
     with transaction.atomic():
+        _serialise_claims()
         due = (
             Message.objects.filter(
                 channel__in=[Message.Channel.EMAIL, Message.Channel.SMS],
@@ -620,10 +673,9 @@ def messages_claim(*, worker: str, limit: int = 50, now=None) -> list[int]:
                 next_attempt_at__lte=now,
             )
             .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .exclude(domain__in=_full_domains(worker, now))
             .order_by("next_attempt_at", "id")
         )
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
         ids = list(due.values_list("id", flat=True)[:limit])
         if ids:
             Message.objects.filter(id__in=ids).update(

@@ -10,31 +10,15 @@ answer: try again later.
 
 from __future__ import annotations
 
-import re
 from typing import Protocol
 
 from django.conf import settings
 
+from onedata.core.phone import PhoneError, normalise_phone
 from onedata.notifications import webhooks
 from onedata.notifications.delivery import Outcome
 
-PHONE = re.compile(r"^\+[1-9]\d{7,14}$")
-
-
-class PhoneError(ValueError):
-    pass
-
-
-def normalise_phone(raw: str) -> str:
-    """``0812-3456-7890`` and ``62812…`` -> ``+628123456789`` (E.164). Pure."""
-    digits = re.sub(r"[\s().-]", "", raw or "")
-    if digits.startswith("0"):
-        digits = "+62" + digits[1:]
-    elif digits.startswith("62"):
-        digits = "+" + digits
-    if not PHONE.match(digits):
-        raise PhoneError(f"{raw!r} is not a phone number")
-    return digits
+__all__ = ["PhoneError", "normalise_phone", "provider", "send"]
 
 
 class SmsProvider(Protocol):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onedata.notifications.views import applications, inbox, senders
+from onedata.notifications.views import applications, endpoints, inbox, senders
 
 app_name = "notifications"
 
@@ -10,6 +10,6 @@ urlpatterns = [
     path("kotak-keluar/", inbox.outbox_list, name="outbox"),
     path("kotak-keluar/<str:name>/", inbox.outbox_detail, name="outbox_detail"),
     path("pengirim/konfirmasi/<str:token>/", senders.sender_confirm, name="sender_confirm"),
-    path("pengirim/konfirmasi/<str:token>/", senders.sender_confirm, name="sender_confirm"),
     *applications.urlpatterns,
+    *endpoints.urlpatterns,
 ]

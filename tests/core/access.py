@@ -72,6 +72,16 @@ CASES = {
     "api:api-root": [Case("GET", lambda w: "/api/v1/", public)],
     "api:ping": [Case("GET", lambda w: "/api/v1/core/ping", public)],
     "api:me": [Case("GET", lambda w: "/api/v1/core/me", logged_in)],
+    "api:phone_code_send": [Case("POST", lambda w: "/api/v1/core/me/phone/code", logged_in)],
+    "api:phone_verify": [
+        Case(
+            "POST",
+            lambda w: "/api/v1/core/me/phone/verify",
+            logged_in,
+            json=True,
+            data=lambda w: {"code": "123456"},
+        )
+    ],
     "api:region_list": [Case("GET", lambda w: "/api/v1/core/regions", public)],
     "api:region_detail": [Case("GET", lambda w: "/api/v1/core/regions/51.03", public)],
     "api:agency_list": [Case("GET", lambda w: "/api/v1/core/agencies", public)],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from onedata.core.roles import Role
 from onedata.notifications import services
-from onedata.notifications.models import ApplicationKey, Template
+from onedata.notifications.models import ApplicationKey, Suppression, Template, WebhookEndpoint
 from tests.access.matrix import Actor, Case, in_scope, platform_admin
 
 MANAGES = in_scope(Role.AGENCY_ADMIN, Role.APP_DEVELOPER)
@@ -122,4 +122,50 @@ PAGE_CASES = {
             data=lambda w: {"to": "luh@example.id", "subject": "s", "text": "t"},
         ),
     ],
+    "notifications:app_senders": [
+        Case("GET", lambda w: f"{_base(w)}pengirim/", MANAGES),
+        Case(
+            "POST",
+            lambda w: f"{_base(w)}pengirim/",
+            MANAGES,
+            data=lambda w: {"email": "layanan@badungkab.go.id"},
+        ),
+    ],
+    "notifications:app_webhooks": [
+        Case("GET", lambda w: f"{_base(w)}webhook/", MANAGES),
+        Case(
+            "POST",
+            lambda w: f"{_base(w)}webhook/",
+            MANAGES,
+            data=lambda w: {"url": "https://example.id/hook"},
+        ),
+    ],
+    "notifications:app_webhook_delete": [
+        Case("POST", lambda w: f"{_base(w)}webhook/{_webhook(w)}/hapus/", MANAGES)
+    ],
+    "notifications:suppressions": [
+        Case("GET", lambda w: "/notifikasi/daftar-tolak/", platform_admin),
+        Case(
+            "POST",
+            lambda w: "/notifikasi/daftar-tolak/",
+            platform_admin,
+            data=lambda w: {"email": "stop@example.id"},
+        ),
+    ],
+    "notifications:suppression_remove": [
+        Case("POST", lambda w: f"/notifikasi/daftar-tolak/{_suppression(w)}/hapus/", platform_admin)
+    ],
 }
+
+
+def _webhook(world) -> int:
+    endpoint = WebhookEndpoint.objects.filter(application=_app(world)).first()
+    if endpoint is None:
+        endpoint = services.webhook_create(
+            actor="test", application=_app(world), url="https://example.id/matrix"
+        ).endpoint
+    return endpoint.pk
+
+
+def _suppression(world) -> int:
+    return Suppression.objects.get(email="x@example.id").pk

@@ -107,3 +107,48 @@ def test_claim_of_a_dead_worker_expires_and_another_worker_delivers(application,
     assert message.status == Message.Status.DELIVERED
     # The dead worker, had it woken up, may no longer record anything.
     assert services.message_deliver(message_id=message.pk, worker="dies") is None
+
+
+def test_domain_takes_no_more_workers_than_its_limit(application, settings, db):
+    settings.NOTIFY_DOMAIN_CONCURRENCY = 1
+    settings.NOTIFY_DOMAIN_LIMITS = {"gmail.com": 2}
+    busy = [send(application, to=[f"warga{i}@example.id"]).pk for i in range(3)]
+    other = send(application, to=["Kadek@Other.ID"]).pk
+    gmail = [send(application, to=[f"g{i}@gmail.com"]).pk for i in range(2)]
+
+    first = services.messages_claim(worker="w1", limit=3)
+    assert first == busy  # the oldest three, all to example.id
+    # example.id has its one worker (w1): w2 gets the other domains' mail only.
+    assert services.messages_claim(worker="w2", limit=10) == [other, *gmail]
+    assert Message.objects.get(pk=other).domain == "other.id"
+    # gmail.com allows two workers; example.id still one.
+    more = [send(application, to=[f"h{i}@gmail.com"]).pk for i in range(2)]
+    more_busy = send(application, to=["putu@example.id"]).pk
+    assert services.messages_claim(worker="w3", limit=10) == more
+    assert services.messages_claim(worker="w4", limit=10) == []
+    # w1 may take more of the domain it already sends to.
+    assert services.messages_claim(worker="w1", limit=10) == [more_busy]
+
+
+def test_expired_claims_do_not_count_against_the_domain(application, settings, db):
+    settings.NOTIFY_DOMAIN_CONCURRENCY = 1
+    first = send(application, to=["luh@example.id"]).pk
+    second = send(application, to=["made@example.id"]).pk
+    assert services.messages_claim(worker="dies", limit=1) == [first]
+    later = timezone.now() + timedelta(seconds=services.CLAIM_SECONDS + 1)
+    assert services.messages_claim(worker="w2", limit=10, now=later) == [first, second]
+
+
+def test_bad_domain_limits_setting_names_the_variable():
+    import pytest
+
+    from onedata.config import ConfigError, env_int_mapping
+
+    assert env_int_mapping({"X": "gmail.com=5, Yahoo.co.id=2"}, "X") == {
+        "gmail.com": 5,
+        "yahoo.co.id": 2,
+    }
+    with pytest.raises(ConfigError, match="X"):
+        env_int_mapping({"X": "gmail.com"}, "X")
+    with pytest.raises(ConfigError, match="X"):
+        env_int_mapping({"X": "gmail.com=0"}, "X")

@@ -378,3 +378,87 @@ def test_test_send_when_the_address_is_invalid_keeps_what_was_typed(application,
     assert "not a valid email address" in field_block(html, "to")
     assert 'value="Uji coba"' in html and "Halo semua</textarea>" in html
     assert not Message.objects.exists()
+
+
+# --- senders, webhooks, suppression list -------------------------------------------------
+
+
+def test_sender_address_requested_from_the_page_mails_a_link(application, dev_client):
+    answer = dev_client.post(f"{page_of(application)}pengirim/", {"email": "Layanan@Example.ID"})
+    assert answer.status_code == 302
+    page = dev_client.get(f"{page_of(application)}pengirim/").content.decode()
+    assert "layanan@example.id" in page
+    assert "waiting for the link to be opened" in page
+    mail = Message.objects.filter(to=["layanan@example.id"]).get()
+    assert "/notifikasi/pengirim/konfirmasi/" in mail.text
+
+
+def test_sender_page_names_the_bad_field_and_keeps_the_input(application, dev_client):
+    answer = dev_client.post(f"{page_of(application)}pengirim/", {"email": "not an address"})
+    assert answer.status_code == 400
+    block = field_block(answer.content.decode(), "email")
+    assert "Not a valid email address." in block
+    assert 'value="not an address"' in block
+
+
+def test_webhook_added_shows_its_secret_once_and_lists_deliveries(application, dev_client):
+    answer = dev_client.post(
+        f"{page_of(application)}webhook/",
+        {"url": "https://example.id/events", "events": ["bounced", "failed"]},
+    )
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    secret = re.search(r'data-testid="webhook-secret">(whsec_[^<]+)<', html).group(1)
+    assert answer["Cache-Control"] == "no-store"
+    endpoint = application.webhooks.get()
+    assert endpoint.events == ["bounced", "failed"] and endpoint.secret == secret
+    later = dev_client.get(f"{page_of(application)}webhook/").content.decode()
+    assert secret not in later and "https://example.id/events" in later
+    assert AuditEvent.objects.filter(action="notifications.webhook.create").exists()
+
+    removed = dev_client.post(f"{page_of(application)}webhook/{endpoint.pk}/hapus/")
+    assert removed.status_code == 302
+    assert not application.webhooks.exists()
+
+
+def test_webhook_to_a_bad_url_is_refused_beside_the_field(application, dev_client):
+    answer = dev_client.post(f"{page_of(application)}webhook/", {"url": "ftp://example.id/x"})
+    assert answer.status_code == 400
+    assert 'value="ftp://example.id/x"' in field_block(answer.content.decode(), "url")
+    assert not application.webhooks.exists()
+
+
+def test_webhook_page_of_another_agency_is_forbidden(application, outsider):
+    client = login_client(outsider)
+    assert client.get(f"{page_of(application)}webhook/").status_code == 403
+
+
+def test_suppression_list_managed_by_platform_admin(agencies, client_for):
+    from onedata.notifications.models import Suppression
+
+    admin = english(client_for(make_user("root", Role.PLATFORM_ADMIN, agencies["province"])))
+    added = admin.post("/notifikasi/daftar-tolak/", {"email": "Stop@Example.ID", "detail": "asked"})
+    assert added.status_code == 302
+    entry = Suppression.objects.get(email="stop@example.id")
+    page = admin.get("/notifikasi/daftar-tolak/?q=stop").content.decode()
+    assert "stop@example.id" in page
+    assert "stop@example.id" not in admin.get("/notifikasi/daftar-tolak/?q=other").content.decode()
+    bad = admin.post("/notifikasi/daftar-tolak/", {"email": "nope"})
+    assert bad.status_code == 400
+    assert "Not a valid email address." in bad.content.decode()
+    assert admin.post(f"/notifikasi/daftar-tolak/{entry.pk}/hapus/").status_code == 302
+    assert not Suppression.objects.filter(email="stop@example.id").exists()
+
+
+def test_message_page_shows_whether_each_recipient_is_confirmed(application, dev_client):
+    confirmed = make_user("luh", email="luh@example.id")
+    confirmed.email_verified_at = timezone.now()
+    confirmed.save(update_fields=["email_verified_at"])
+    message, _ = services.message_send(
+        application=application, to=["luh@example.id", "made@example.id"], subject="s", text="t"
+    )
+    html = dev_client.get(f"{page_of(application)}pesan/{message.pk}/").content.decode()
+    luh = html[html.index("luh@example.id") :][:200]
+    made = html[html.index("made@example.id") :][:200]
+    assert "confirmed platform user" in luh
+    assert "not confirmed" in made

@@ -397,6 +397,7 @@ def app_message(request, slug: str, message_id: int):
     context = {
         "application": application,
         "message": message,
+        "recipients": services.recipients_verified(message),
         "events": events,
         "attachments": message.attachments.defer("content"),
         "current": "messages",
