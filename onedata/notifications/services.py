@@ -686,40 +686,104 @@ def messages_claim(*, worker: str, limit: int = 50, now=None) -> list[int]:
     return ids
 
 
+RECORD_EVERY = 10  # outcomes written per transaction; the most a dead worker sends twice
+
+
 def message_deliver(
     *, message_id: int, worker: str, now=None, relay: delivery.Relay | None = None
 ) -> Message | None:
-    """One attempt for one claimed message; records the outcome. ``relay`` keeps one SMTP
-    connection open across the messages of a batch."""
-    message = Message.objects.filter(
-        pk=message_id, claimed_by=worker, status=Status.SENDING
-    ).first()
-    if message is None:
-        return None  # someone else's now, or already finished
-    recipients = message.to + message.cc + message.bcc
-    suppressed = set(
-        Suppression.objects.filter(email__in=recipients).values_list("email", flat=True)
+    """One attempt for one claimed message; None when it is not this worker's (any more)."""
+    delivered = messages_deliver(message_ids=[message_id], worker=worker, now=now, relay=relay)
+    return delivered[0] if delivered else None
+
+
+def messages_deliver(
+    *, message_ids: list[int], worker: str, now=None, relay: delivery.Relay | None = None
+) -> list[Message]:
+    """One attempt for each of this worker's claimed messages, over one relay connection.
+
+    The messages, their attachments and the suppressed addresses are read in three
+    queries; outcomes are written RECORD_EVERY messages at a time in one transaction (a
+    worker killed mid-group sends at most that many messages a second time)."""
+    messages = list(
+        Message.objects.filter(pk__in=message_ids, claimed_by=worker, status=Status.SENDING)
+        .prefetch_related("attachments")
+        .order_by("id")
     )
-    remaining = [r for r in recipients if r not in suppressed]
-    attempt = message.attempts + 1
-    if not remaining:
-        outcome = delivery.Outcome()
-    elif message.channel == Message.Channel.SMS:
+    if not messages:
+        return []
+    everyone = {r for message in messages for r in message.to + message.cc + message.bcc}
+    suppressed_anywhere = set(
+        Suppression.objects.filter(email__in=everyone).values_list("email", flat=True)
+    )
+    recorded: list[Message] = []
+    pending: list[tuple[Message, delivery.Outcome, set]] = []
+    for message in messages:
+        recipients = message.to + message.cc + message.bcc
+        suppressed = {r for r in recipients if r in suppressed_anywhere}
+        remaining = [r for r in recipients if r not in suppressed]
+        pending.append((message, _attempt(message, remaining, relay), suppressed))
+        if len(pending) == RECORD_EVERY:
+            recorded += _record_outcomes(pending, worker, now or timezone.now())
+            pending = []
+    if pending:
+        recorded += _record_outcomes(pending, worker, now or timezone.now())
+    return recorded
+
+
+def _attempt(message: Message, recipients: list[str], relay) -> delivery.Outcome:
+    if not recipients:
+        return delivery.Outcome()
+    if message.channel == Message.Channel.SMS:
         from onedata.notifications import sms
 
-        outcome = sms.send(message, remaining)
-    else:
-        outcome = delivery.send(message, remaining, relay)
-    now = now or timezone.now()
+        return sms.send(message, recipients)
+    return delivery.send(message, recipients, relay)
+
+
+OUTCOME_FIELDS = [
+    "status",
+    "attempts",
+    "claimed_by",
+    "claimed_until",
+    "last_error",
+    "next_attempt_at",
+    "finished_at",
+]
+
+
+def _record_outcomes(results: list[tuple[Message, delivery.Outcome, set]], worker, now):
+    """Write a group of outcomes: messages whose claim another worker took over (it
+    expired) are left to that worker."""
     with transaction.atomic():
-        message = Message.objects.select_for_update().get(pk=message.pk)
-        if message.claimed_by != worker or message.status != Status.SENDING:
-            return message  # our claim expired and another worker took over
-        _record_outcome(message, outcome, suppressed, attempt, now)
-    return message
+        still_ours = set(
+            Message.objects.select_for_update()
+            .filter(pk__in=[m.pk for m, _o, _s in results], claimed_by=worker)
+            .filter(status=Status.SENDING)
+            .values_list("pk", flat=True)
+        )
+        endpoints = _endpoints_by_application({m.application_id for m, _o, _s in results})
+        changed, events, deliveries = [], [], []
+        for message, outcome, suppressed in results:
+            if message.pk not in still_ours:
+                continue
+            new_events = _apply_outcome(message, outcome, suppressed, message.attempts + 1, now)
+            changed.append(message)
+            events.extend(new_events)
+            deliveries.extend(
+                _webhook_deliveries(message, new_events, endpoints.get(message.application_id))
+            )
+        if changed:
+            Message.objects.bulk_update(changed, OUTCOME_FIELDS)
+            MessageEvent.objects.bulk_create(events)
+        if deliveries:
+            WebhookDelivery.objects.bulk_create(deliveries)
+            transaction.on_commit(_wake_workers)
+    return changed
 
 
-def _record_outcome(message: Message, outcome, suppressed: set, attempt: int, now) -> None:
+def _apply_outcome(message: Message, outcome, suppressed: set, attempt: int, now) -> list:
+    """Set the message's new state from one attempt's outcome; returns its new events."""
     events = [
         MessageEvent(
             message=message,
@@ -784,19 +848,7 @@ def _record_outcome(message: Message, outcome, suppressed: set, attempt: int, no
         else:
             message.status = Status.SUPPRESSED
         message.finished_at = now
-    message.save(
-        update_fields=[
-            "status",
-            "attempts",
-            "claimed_by",
-            "claimed_until",
-            "last_error",
-            "next_attempt_at",
-            "finished_at",
-        ]
-    )
-    MessageEvent.objects.bulk_create(events)
-    _emit_webhooks(message, [e for e in events if e.kind in WebhookEndpoint.EVENTS])
+    return events
 
 
 def _wake_workers_at(when) -> None:
@@ -829,9 +881,8 @@ def deliver_due(
         if on_full_batch is not None and len(ids) == limit:
             on_full_batch()
         with delivery.Relay() as relay:
-            for message_id in ids:
-                message_deliver(message_id=message_id, worker=worker, relay=relay)
-                tried += 1
+            messages_deliver(message_ids=ids, worker=worker, relay=relay)
+        tried += len(ids)
     for _batch in range(max_batches):
         if not webhooks_deliver_due(limit=limit):
             break
@@ -888,13 +939,16 @@ def webhook_delete(*, actor, endpoint: WebhookEndpoint) -> None:
         endpoint.delete()
 
 
-def _emit_webhooks(message: Message, events: list[MessageEvent]) -> None:
-    if not events:
-        return
-    endpoints = list(
-        WebhookEndpoint.objects.filter(application_id=message.application_id, is_active=True)
-    )
-    deliveries = [
+def _endpoints_by_application(application_ids) -> dict[int, list[WebhookEndpoint]]:
+    endpoints: dict[int, list[WebhookEndpoint]] = {}
+    active = WebhookEndpoint.objects.filter(application_id__in=application_ids, is_active=True)
+    for endpoint in active:
+        endpoints.setdefault(endpoint.application_id, []).append(endpoint)
+    return endpoints
+
+
+def _webhook_deliveries(message: Message, events, endpoints) -> list[WebhookDelivery]:
+    return [
         WebhookDelivery(
             endpoint=endpoint,
             event=event.kind,
@@ -909,9 +963,16 @@ def _emit_webhooks(message: Message, events: list[MessageEvent]) -> None:
             },
         )
         for event in events
-        for endpoint in endpoints
+        for endpoint in endpoints or ()
         if event.kind in endpoint.events
     ]
+
+
+def _emit_webhooks(message: Message, events: list[MessageEvent]) -> None:
+    if not events:
+        return
+    endpoints = _endpoints_by_application([message.application_id])
+    deliveries = _webhook_deliveries(message, events, endpoints.get(message.application_id))
     if deliveries:
         WebhookDelivery.objects.bulk_create(deliveries)
         transaction.on_commit(_wake_workers)
