@@ -1,0 +1,189 @@
+"""Demo data for the clinic queue: real-looking Bali puskesmas with services, sessions,
+opening hours and a few bookings; ``petugas.klinik`` runs the queue of Puskesmas
+Denpasar Selatan I. Sample bodies are marked ``is_sample``.
+
+Idempotent: running it twice changes nothing (bookings are only added to a clinic that
+has none for that day).
+"""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from django.db import transaction
+
+from onedata.clinics import services
+from onedata.clinics.models import Booking, Clinic, OpeningHours, Service, Session
+from onedata.core.models import Agency, Membership, Region, User
+from onedata.core.roles import Role
+
+# (slug, name, district code, latitude, longitude, address)
+PUSKESMAS = [
+    (
+        "puskesmas-denpasar-selatan-1",
+        "Puskesmas I Denpasar Selatan",
+        "51.71.01",
+        -8.6846,
+        115.2306,
+        "Jl. Pulau Moyo No. 63, Pedungan, Denpasar",
+    ),
+    (
+        "puskesmas-denpasar-barat-1",
+        "Puskesmas I Denpasar Barat",
+        "51.71.03",
+        -8.6625,
+        115.2001,
+        "Jl. Gunung Rinjani, Tegal Harum, Denpasar",
+    ),
+    (
+        "puskesmas-kuta-1",
+        "Puskesmas Kuta I",
+        "51.03.01",
+        -8.7230,
+        115.1770,
+        "Jl. Raya Kuta No. 102, Kuta, Badung",
+    ),
+    (
+        "puskesmas-kuta-utara",
+        "Puskesmas Kuta Utara",
+        "51.03.06",
+        -8.6478,
+        115.1616,
+        "Jl. Raya Kerobokan, Kerobokan, Badung",
+    ),
+    (
+        "puskesmas-ubud-1",
+        "Puskesmas Ubud I",
+        "51.04.05",
+        -8.5069,
+        115.2625,
+        "Jl. Raya Ubud, Ubud, Gianyar",
+    ),
+    (
+        "puskesmas-gianyar-1",
+        "Puskesmas Gianyar I",
+        "51.04.03",
+        -8.5395,
+        115.3251,
+        "Jl. Ciung Wanara, Gianyar",
+    ),
+]
+
+# (kind, prefix, minutes, online, walk-in, JKN share of online)
+SERVICES = [
+    (Service.Kind.GENERAL, "A", 8, 30, 20, 20),
+    (Service.Kind.DENTAL, "B", 15, 10, 5, None),
+    (Service.Kind.KIA, "C", 12, 15, 10, None),
+    (Service.Kind.IMMUNISATION, "D", 5, 20, 10, None),
+    (Service.Kind.LABORATORY, "E", 6, 15, 10, None),
+]
+
+NAMES = [
+    "Ni Luh Putu Ayu",
+    "I Wayan Sudarma",
+    "Made Sri Wahyuni",
+    "Komang Adi Putra",
+    "Ketut Sumerti",
+    "Ni Nyoman Sari",
+    "I Gede Artawan",
+    "Putu Eka Pratama",
+]
+
+STAFF_CLINIC = "puskesmas-denpasar-selatan-1"
+
+
+def _hours(clinic: Clinic) -> None:
+    for weekday in range(6):  # Monday to Saturday
+        closes = time(12, 0) if weekday == 5 else time(14, 0)
+        OpeningHours.objects.get_or_create(
+            clinic=clinic, weekday=weekday, defaults={"opens_at": time(7, 30), "closes_at": closes}
+        )
+
+
+def _services(clinic: Clinic) -> None:
+    for kind, prefix, minutes, online, walkin, jkn in SERVICES:
+        service, _ = Service.objects.get_or_create(
+            clinic=clinic, kind=kind, defaults={"prefix": prefix, "default_minutes": minutes}
+        )
+        if service.sessions.exists():
+            continue
+        for weekday in range(6):
+            ends = time(11, 30) if weekday == 5 else time(13, 30)
+            Session.objects.create(
+                service=service,
+                weekday=weekday,
+                starts_at=time(8, 0),
+                ends_at=ends,
+                quota_online=online,
+                quota_walkin=walkin,
+                quota_jkn=jkn,
+            )
+
+
+def _sample_bookings(clinic: Clinic, serial: int) -> None:
+    """Some bookings today and tomorrow (when open), so lists and boards are not empty."""
+    today = services.today_wita()
+    general = clinic.services.get(kind=Service.Kind.GENERAL)
+    for offset in (0, 1):
+        day = today + timedelta(days=offset)
+        if Booking.objects.filter(clinic=clinic, date=day).exists():
+            continue
+        for index, name in enumerate(NAMES[: 6 - offset * 3]):
+            district = clinic.agency.region.code.replace(".", "")
+            nik = f"{district}0101{90 + offset:02d}{serial:02d}{index:02d}"
+            try:
+                services.booking_create(
+                    actor="demo",
+                    clinic=clinic,
+                    service=general.kind,
+                    day=day,
+                    nik=nik,
+                    name=name,
+                    phone=f"0812{serial:02d}{index:02d}{offset}4567",
+                )
+            except services.Closed:
+                break
+            except (services.QuotaFull, services.DuplicateBooking):
+                continue
+
+
+@transaction.atomic
+def seed(stdout=None) -> None:
+    province = Region.objects.get(code="51")
+    parent = Agency.objects.filter(slug="dinkes-bali").first()
+    clinics = []
+    for serial, (slug, name, district, lat, lon, address) in enumerate(PUSKESMAS, start=1):
+        agency, _ = Agency.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "short_name": name.replace("Puskesmas ", "Pkm "),
+                "kind": Agency.Kind.PUSKESMAS,
+                "region": Region.objects.filter(code=district).first() or province,
+                "parent": parent,
+                "is_sample": True,
+            },
+        )
+        clinic = Clinic.objects.filter(agency=agency).first()
+        if clinic is None:
+            clinic = services.clinic_create(
+                actor="demo",
+                agency=agency,
+                kind=Clinic.Kind.PUSKESMAS,
+                latitude=lat,
+                longitude=lon,
+                address=address,
+                phone="(0361) 000-000",
+            )
+        _hours(clinic)
+        _services(clinic)
+        clinics.append((clinic, serial))
+    staff = User.objects.filter(username="petugas.klinik").first()
+    if staff is not None:
+        Membership.objects.get_or_create(
+            user=staff, agency=Agency.objects.get(slug=STAFF_CLINIC), role=Role.CLINIC_STAFF
+        )
+    for clinic, serial in clinics:
+        _sample_bookings(clinic, serial)
+    if stdout is not None:
+        stdout.write(f"clinics: {len(clinics)} puskesmas with services and sample bookings\n")
