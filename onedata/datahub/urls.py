@@ -6,4 +6,24 @@ app_name = "datahub"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("baru/", views.dataset_create, name="dataset_create"),
+    path("tinjauan/", views.review_queue, name="review_queue"),
+    path("catalog.jsonld", views.catalog_jsonld, name="catalog_jsonld"),
+    path("catalog.ttl", views.catalog_ttl, name="catalog_ttl"),
+    path("sumber/<uuid:resource_id>/unduh/", views.resource_download, name="resource_download"),
+    path("sumber/<uuid:resource_id>/status/", views.resource_status, name="resource_status"),
+    path("sumber/<uuid:resource_id>/tabel/", views.resource_table, name="resource_table"),
+    path("<slug:name>.ttl", views.dataset_ttl, name="dataset_ttl"),
+    path("<slug:name>.jsonld", views.dataset_jsonld, name="dataset_jsonld"),
+    path("<slug:name>/", views.dataset_detail, name="dataset_detail"),
+    path("<slug:name>/ubah/", views.dataset_edit, name="dataset_edit"),
+    path("<slug:name>/sumber/baru/", views.resource_add, name="resource_add"),
+    path("<slug:name>/kirim/", views.dataset_submit, name="dataset_submit"),
+    path("<slug:name>/tinjau/", views.dataset_review, name="dataset_review"),
+    path("<slug:name>/versi/", views.dataset_versions, name="dataset_versions"),
+    path(
+        "<slug:name>/versi/<int:number>/<str:resource_id>/",
+        views.version_download,
+        name="version_download",
+    ),
 ]

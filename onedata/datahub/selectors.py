@@ -1,0 +1,404 @@
+"""Read queries that pages, the Ninja API, the CKAN API and DCAT share."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from onedata.core.errors import NotFound, ValidationError
+from onedata.core.models import Agency
+from onedata.datahub import permissions
+from onedata.datahub.models import Dataset, Group, Resource
+
+LICENSES = [
+    (
+        "cc-by-4.0",
+        "Creative Commons Attribution 4.0",
+        "https://creativecommons.org/licenses/by/4.0/",
+    ),
+    (
+        "cc-by-sa-4.0",
+        "Creative Commons Attribution Share-Alike 4.0",
+        "https://creativecommons.org/licenses/by-sa/4.0/",
+    ),
+    ("cc-zero", "Creative Commons CCZero", "https://creativecommons.org/publicdomain/zero/1.0/"),
+    (
+        "odc-odbl",
+        "Open Data Commons Open Database License",
+        "https://opendatacommons.org/licenses/odbl/1-0/",
+    ),
+    ("other-closed", "Other (not open)", ""),
+]
+LICENSE_TITLES = {key: title for key, title, _url in LICENSES}
+LICENSE_URLS = {key: url for key, _title, url in LICENSES}
+
+
+def visible_datasets(user) -> QuerySet[Dataset]:
+    ids = Dataset.objects.filter(permissions.visible_filter(user)).values("pk")
+    return (
+        Dataset.objects.filter(pk__in=ids)
+        .select_related("organization", "organization__region", "spatial_region", "steward_agency")
+        .prefetch_related(
+            "tags",
+            "groups",
+            Prefetch("resources", queryset=Resource.objects.select_related("datatable")),
+        )
+    )
+
+
+def dataset_get(user, name_or_id: str) -> Dataset:
+    """A dataset this user may see, by name or id; NotFound otherwise (never 403: a private
+    dataset's existence is not told)."""
+    lookup = Q(name=name_or_id)
+    if re.fullmatch(r"[0-9a-fA-F-]{32,36}", str(name_or_id or "")):
+        lookup |= Q(pk=name_or_id)
+    dataset = visible_datasets(user).filter(lookup).first()
+    if dataset is None:
+        raise NotFound(_("Dataset not found."))
+    return dataset
+
+
+def resource_get(user, resource_id: str) -> Resource:
+    try:
+        key = uuid.UUID(str(resource_id))
+    except ValueError:
+        raise NotFound(_("Resource not found.")) from None
+    resource = (
+        Resource.objects.select_related("dataset", "dataset__organization__region")
+        .filter(pk=key)
+        .first()
+    )
+    if resource is None:
+        raise NotFound(_("Resource not found."))
+    if not permissions.can_view_dataset(user, resource.dataset):
+        raise NotFound(_("Resource not found."))
+    if not permissions.can_view_draft(user, resource.dataset):
+        published = published_resource_ids(resource.dataset)
+        if published is not None and str(resource.pk) not in published:
+            raise NotFound(_("Resource not found."))
+    return resource
+
+
+def published_resource_ids(dataset: Dataset) -> set[str] | None:
+    """Ids of resources in the last published version, when the dataset has unpublished
+    changes; None when what is live is what was published."""
+    if dataset.state == Dataset.State.PUBLISHED:
+        return None
+    version = dataset.versions.order_by("-number").first()
+    if version is None:
+        return set()
+    return {r["id"] for r in version.resources}
+
+
+# --- CKAN-shaped dictionaries -------------------------------------------------------------
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.replace(tzinfo=None).isoformat() if value else None
+
+
+def organization_dict(agency: Agency, package_count: int | None = None) -> dict:
+    data = {
+        "id": str(agency.pk),
+        "name": agency.slug,
+        "title": agency.name,
+        "display_name": agency.name,
+        "description": "",
+        "image_url": "",
+        "type": "organization",
+        "is_organization": True,
+        "state": "active",
+        "approval_status": "approved",
+        "created": _iso(agency.created_at),
+    }
+    if package_count is not None:
+        data["package_count"] = package_count
+    return data
+
+
+def group_dict(group: Group, package_count: int | None = None) -> dict:
+    data = {
+        "id": str(group.pk),
+        "name": group.name,
+        "title": group.title,
+        "display_name": group.title,
+        "description": group.description,
+        "image_url": "",
+        "type": "group",
+        "is_organization": False,
+        "state": "active",
+        "approval_status": "approved",
+        "created": _iso(group.created_at),
+    }
+    if package_count is not None:
+        data["package_count"] = package_count
+    return data
+
+
+def resource_dict(resource: Resource) -> dict:
+    if resource.kind == Resource.Kind.LINK:
+        url = resource.url
+    else:
+        url = reverse("datahub:resource_download", args=[resource.pk])
+    table = getattr(resource, "datatable", None) if resource.is_tabular else None
+    return {
+        "id": str(resource.pk),
+        "package_id": str(resource.dataset_id),
+        "name": resource.name,
+        "description": resource.description,
+        "format": resource.format,
+        "mimetype": resource.mimetype or None,
+        "url": url,
+        "url_type": "upload" if resource.kind == Resource.Kind.FILE else None,
+        "size": resource.size,
+        "hash": f"sha256:{resource.sha256}" if resource.sha256 else "",
+        "position": resource.position,
+        "created": _iso(resource.created_at),
+        "last_modified": _iso(resource.modified_at),
+        "datastore_active": bool(table and table.status == table.Status.READY),
+        "state": "active",
+        "file": resource.file.name if resource.file else "",
+    }
+
+
+def package_dict(dataset: Dataset) -> dict:
+    """The dataset as it is now, in CKAN's package shape (with the Satu Data fields both at
+    the top level and in ``extras`` for harvesters that only read extras)."""
+    tags = list(dataset.tags.all())
+    groups = list(dataset.groups.all())
+    resources = [resource_dict(r) for r in dataset.resources.all()]
+    satu_data = {
+        "access_level": dataset.access_level,
+        "update_frequency": dataset.update_frequency,
+        "temporal_start": dataset.temporal_start.isoformat() if dataset.temporal_start else "",
+        "temporal_end": dataset.temporal_end.isoformat() if dataset.temporal_end else "",
+        "spatial_code": dataset.spatial_region.code if dataset.spatial_region else "",
+        "spatial_name": dataset.spatial_region.name if dataset.spatial_region else "",
+        "steward": dataset.steward_agency.name if dataset.steward_agency else "",
+        "concept": dataset.concept,
+        "definition": dataset.definition,
+        "classification": dataset.classification,
+        "unit": dataset.unit,
+        "is_priority": "true" if dataset.is_priority else "false",
+        "reference_code": dataset.reference_code,
+    }
+    return {
+        "id": str(dataset.pk),
+        "name": dataset.name,
+        "title": dataset.title,
+        "notes": dataset.notes,
+        "type": "dataset",
+        "state": "active" if dataset.state != Dataset.State.DELETED else "deleted",
+        "workflow_state": dataset.state,
+        "private": dataset.access_level != Dataset.Access.PUBLIC,
+        "owner_org": str(dataset.organization_id),
+        "organization": organization_dict(dataset.organization),
+        "license_id": dataset.license_id,
+        "license_title": LICENSE_TITLES.get(dataset.license_id, dataset.license_id),
+        "license_url": LICENSE_URLS.get(dataset.license_id, ""),
+        "maintainer": dataset.contact_name,
+        "maintainer_email": dataset.contact_email,
+        "author": dataset.organization.name,
+        "author_email": "",
+        "url": "",
+        "version": str(dataset.version) if dataset.version else "",
+        "metadata_created": _iso(dataset.created_at),
+        "metadata_modified": _iso(dataset.modified_at),
+        "tags": [
+            {"id": str(t.pk), "name": t.name, "display_name": t.name, "state": "active"}
+            for t in tags
+        ],
+        "groups": [group_dict(g) for g in groups],
+        "resources": resources,
+        "num_resources": len(resources),
+        "num_tags": len(tags),
+        "extras": [{"key": k, "value": v} for k, v in satu_data.items()],
+        **satu_data,
+    }
+
+
+def package_for(user, dataset: Dataset) -> dict:
+    """What this user sees: the live dataset for its editors, otherwise the last published
+    version when changes wait for review."""
+    if permissions.can_view_draft(user, dataset) or dataset.state == Dataset.State.PUBLISHED:
+        return package_dict(dataset)
+    version = dataset.versions.order_by("-number").first()
+    return dict(version.metadata) if version else package_dict(dataset)
+
+
+def absolutize(package: dict, base: str) -> dict:
+    for resource in package.get("resources", []):
+        if resource.get("url", "").startswith("/"):
+            resource["url"] = base + resource["url"]
+    return package
+
+
+# --- catalog search -----------------------------------------------------------------------
+
+FACETS = {
+    "organization": "organization__slug",
+    "groups": "groups__name",
+    "tags": "tags__name",
+    "res_format": "resources__format",
+    "license_id": "license_id",
+    "spatial_code": "spatial_region__code",
+}
+SORTS = {
+    "id": "pk",
+    "name": "name",
+    "title": "title",
+    "title_string": "title",
+    "metadata_modified": "modified_at",
+    "metadata_created": "created_at",
+    "score": None,
+}
+_FQ_TERM = re.compile(
+    r'(-?)([a-z_]+):(?:"([^"]*)"|\[([^\]]*)\]|(\S+))',
+)
+
+
+@dataclass
+class SearchResult:
+    count: int
+    datasets: list[Dataset]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def _search_error(message: str) -> ValidationError:
+    error = ValidationError(message, fields={"q": [message]})
+    error.search = True
+    return error
+
+
+def parse_fq(fq: str) -> Q:
+    """``organization:x tags:"a b" -groups:y metadata_modified:[2026-01-01 TO *]``."""
+    condition = Q()
+    rest = _FQ_TERM.sub(" ", fq or "").strip()
+    if rest and rest not in ("*:*", "+", "AND"):
+        raise _search_error(_("Cannot read the filter: %(text)s") % {"text": rest[:80]})
+    for negate, name, quoted, ranged, plain in _FQ_TERM.findall(fq or ""):
+        value = quoted or plain
+        if name in FACETS:
+            term = Q(**{FACETS[name]: value})
+            if name == "res_format":
+                term = Q(resources__format__iexact=value)
+        elif name in ("name", "id"):
+            term = Q(**{"name" if name == "name" else "pk": value})
+        elif name in ("metadata_modified", "metadata_created") and ranged:
+            bounds = [b.strip() for b in ranged.split(" TO ")]
+            if len(bounds) != 2:
+                raise _search_error(_("A range is written [from TO to]."))
+            column = SORTS[name]
+            term = Q()
+            for bound, lookup in zip(bounds, ("gte", "lte"), strict=True):
+                if bound == "*":
+                    continue
+                moment = _parse_moment(bound)
+                term &= Q(**{f"{column}__{lookup}": moment})
+        else:
+            raise _search_error(_("Cannot filter on %(name)s.") % {"name": name[:40]})
+        condition &= ~term if negate else term
+    return condition
+
+
+def _parse_moment(text: str) -> datetime:
+    from datetime import UTC
+
+    moment = parse_datetime(text.replace("Z", "+00:00")) if "T" in text else None
+    if moment is None:
+        try:
+            moment = datetime.fromisoformat(text[:10])
+        except ValueError:
+            raise _search_error(_("Not a date: %(text)s") % {"text": text[:40]}) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def parse_sort(sort: str) -> list[str]:
+    order = []
+    for part in (sort or "").split(","):
+        bits = part.split()
+        if not bits:
+            continue
+        name = bits[0]
+        direction = bits[1].lower() if len(bits) > 1 else "asc"
+        if name not in SORTS or direction not in ("asc", "desc"):
+            raise _search_error(_("Cannot sort by %(text)s.") % {"text": part.strip()[:60]})
+        column = SORTS[name]
+        if column:
+            order.append(("-" if direction == "desc" else "") + column)
+    return order
+
+
+def search_datasets(
+    user,
+    *,
+    q: str = "",
+    fq: str = "",
+    filters: dict[str, list[str]] | None = None,
+    sort: str = "",
+    rows: int = 10,
+    start: int = 0,
+    facet_fields: list[str] | None = None,
+    facet_limit: int = 50,
+) -> SearchResult:
+    base = Dataset.objects.filter(permissions.visible_filter(user))
+    condition = parse_fq(fq)
+    for name, values in (filters or {}).items():
+        if name in FACETS and values:
+            for value in values:
+                if name == "res_format":
+                    condition &= Q(resources__format__iexact=value)
+                else:
+                    condition &= Q(**{FACETS[name]: value})
+    for word in (q or "").split()[:10]:
+        if word in ("*:*", "*"):
+            continue
+        if ":" in word and not word.startswith("http"):
+            condition &= parse_fq(word)
+            continue
+        condition &= (
+            Q(title__icontains=word)
+            | Q(notes__icontains=word)
+            | Q(name__icontains=word)
+            | Q(tags__name__icontains=word)
+            | Q(organization__name__icontains=word)
+            | Q(concept__icontains=word)
+            | Q(definition__icontains=word)
+        )
+    ids = base.filter(condition).values("pk")
+    matches = Dataset.objects.filter(pk__in=ids)
+    order = parse_sort(sort) or ["-modified_at"]
+    count = matches.count()
+    page = list(
+        visible_datasets(user).filter(pk__in=ids).order_by(*order, "pk")[start : start + rows]
+    )
+    facets: dict[str, dict[str, int]] = {}
+    for name in facet_fields or []:
+        column = FACETS.get(name)
+        if column is None:
+            continue
+        counts = (
+            matches.exclude(**{f"{column}__isnull": True})
+            .values(column)
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("-n", column)[:facet_limit]
+        )
+        facets[name] = {row[column]: row["n"] for row in counts if row[column] not in ("", None)}
+    return SearchResult(count=count, datasets=page, facets=facets)
+
+
+def facet_titles(name: str, keys: list[str]) -> dict[str, str]:
+    if name == "organization":
+        return dict(Agency.objects.filter(slug__in=keys).values_list("slug", "name"))
+    if name == "groups":
+        return dict(Group.objects.filter(name__in=keys).values_list("name", "title"))
+    return {k: k for k in keys}

@@ -1,0 +1,621 @@
+"""Reading tabular files, inferring column types from every value, validating against a
+Table Schema, and encoding rows as JSON. Pure Python: no Django.
+
+Type inference looks at *every* value of a column, not a sample: a ``0164A`` on the last
+row makes the column text, it never fails the load. The check runs a batch of values at a
+time through one regular expression over the joined batch (C speed), and falls back to a
+value-by-value pass only for the batch where a column changes type.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+BATCH = 20_000
+# Type names are Frictionless Table Schema's.
+INTEGER, NUMBER, BOOLEAN, DATE, STRING = "integer", "number", "boolean", "date", "string"
+TYPES = (INTEGER, NUMBER, BOOLEAN, DATE, STRING)
+NULL = None  # a column with only empty cells so far
+
+# Every pattern is a valid JSON literal once matched, so matched values go to JSON as they
+# are. No leading zeros (``0164`` is a code, not a number) and no "+" sign.
+_INT = r"-?(?:0|[1-9][0-9]{0,17})"
+_NUM = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
+_DATE = r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+_BOOL = r"(?:true|false|TRUE|FALSE|True|False)"
+_PATTERNS = {INTEGER: _INT, NUMBER: _NUM, DATE: _DATE, BOOLEAN: _BOOL}
+_SINGLE = {name: re.compile(p) for name, p in _PATTERNS.items()}
+# A whole batch, joined by newlines; empty values (nulls) allowed between.
+_BATCH = {name: re.compile(f"(?:(?:{p})?\n)*(?:{p})?") for name, p in _PATTERNS.items()}
+_ORDER = (INTEGER, NUMBER, DATE, BOOLEAN)
+
+
+class TableError(Exception):
+    """The file cannot be read as a table; ``row`` (1 = header) and ``column`` say where."""
+
+    def __init__(self, message: str, *, row: int | None = None, column: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.row = row
+        self.column = column
+
+
+def classify(value: str) -> str | None:
+    """The narrowest type of one value (None for an empty cell)."""
+    if value == "":
+        return NULL
+    for name in _ORDER:
+        if _SINGLE[name].fullmatch(value):
+            if name == DATE and not _real_date(value):
+                continue
+            return name
+    return STRING
+
+
+def _real_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def widen(current: str | None, new: str | None) -> str | None:
+    """The narrowest type holding both."""
+    if new is NULL or current == new:
+        return current
+    if current is NULL:
+        return new
+    if {current, new} == {INTEGER, NUMBER}:
+        return NUMBER
+    return STRING
+
+
+def infer_batch(state: list[str | None], columns: list[list[str]]) -> None:
+    """Widen ``state`` (one type per column) with a batch of values, column by column."""
+    for index, values in enumerate(columns):
+        current = state[index]
+        if current == STRING:
+            continue
+        if current is NULL:
+            first = next((v for v in values if v), "")
+            if not first:
+                continue
+            current = classify(first)
+        state[index] = current
+        if current == STRING:
+            continue
+        joined = "\n".join(values)
+        if _BATCH[current].fullmatch(joined) and (
+            current != DATE or all(_real_date(v) for v in values if v)
+        ):
+            continue
+        for value in values:
+            current = widen(current, classify(value))
+            if current == STRING:
+                break
+        state[index] = current
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def sniff_delimiter(sample: str) -> str:
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        counts = {d: sample.split("\n", 1)[0].count(d) for d in ",;\t|"}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def to_utf8(raw: bytes) -> tuple[bytes, str]:
+    """Text in any common encoding as UTF-8, with the encoding found (charset-normalizer)."""
+    try:
+        raw.decode("utf-8")
+        return raw, "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is None:
+        raise TableError("The text encoding of the file could not be recognised.")
+    return str(best).encode("utf-8"), best.encoding
+
+
+def stream_to_utf8(source: Path, target: Path, *, sample_bytes: int = 1 << 20) -> str:
+    """Re-encode a text file to UTF-8 in pieces; the encoding is judged on a sample."""
+    with source.open("rb") as fp:
+        sample = fp.read(sample_bytes)
+    try:
+        sample.decode("utf-8")
+        encoding = "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start < len(sample) - 4:  # not just a character cut at the sample's end
+            from charset_normalizer import from_bytes
+
+            best = from_bytes(sample).best()
+            if best is None:
+                raise TableError("The text encoding of the file could not be recognised.") from exc
+            encoding = best.encoding
+        else:
+            encoding = "utf-8"
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    line = 1
+    with source.open("rb") as fp, target.open("wb") as out:
+        while chunk := fp.read(1 << 20):
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                at = line + chunk.count(b"\n", 0, exc.start)
+                raise TableError(f"Line {at} cannot be read as {encoding} text.", row=at) from exc
+            line += chunk.count(b"\n")
+            out.write(text.encode("utf-8"))
+        out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    return encoding
+
+
+@dataclass
+class Table:
+    """A header and a way to walk the rows again (two passes: infer, then load)."""
+
+    header: list[str]
+    _rows: callable = field(repr=False)
+
+    def rows(self) -> Iterator[list[str]]:
+        return self._rows()
+
+
+def open_csv(path: Path) -> Table:
+    with path.open("r", encoding="utf-8-sig", newline="") as fp:
+        sample = fp.read(64 * 1024)
+    if not sample.strip():
+        raise TableError("The file is empty.", row=1)
+    delimiter = sniff_delimiter(sample)
+
+    def rows() -> Iterator[list[str]]:
+        with path.open("r", encoding="utf-8-sig", newline="") as fp:
+            reader = csv.reader(fp, delimiter=delimiter)
+            try:
+                next(reader, None)
+                yield from reader
+            except csv.Error as exc:
+                raise TableError(f"Row {reader.line_num}: {exc}", row=reader.line_num) from exc
+            except UnicodeDecodeError as exc:
+                raise TableError(
+                    "The file is not UTF-8 text after the row shown.", row=reader.line_num
+                ) from exc
+
+    with path.open("r", encoding="utf-8-sig", newline="") as fp:
+        try:
+            header = next(csv.reader(fp, delimiter=delimiter), [])
+        except csv.Error as exc:
+            raise TableError(f"The header cannot be read: {exc}", row=1) from exc
+    if not any(h.strip() for h in header):
+        raise TableError("The first row (the header) is empty.", row=1)
+    return Table([h.strip() for h in header], rows)
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        if value.hour == value.minute == value.second == value.microsecond == 0:
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value).strip()
+
+
+def open_xlsx(path: Path) -> Table:
+    from openpyxl import load_workbook
+
+    def sheet_rows():
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            for row in sheet.iter_rows(values_only=True):
+                yield [_cell_text(v) for v in row]
+        finally:
+            workbook.close()
+
+    try:
+        first = next(sheet_rows(), None)
+    except Exception as exc:  # openpyxl raises many kinds on damaged workbooks
+        raise TableError("The workbook cannot be read.", row=1) from exc
+    if not first or not any(first):
+        raise TableError("The first row (the header) is empty.", row=1)
+    width = max((i + 1 for i, v in enumerate(first) if v), default=0)
+
+    def rows():
+        iterator = sheet_rows()
+        next(iterator, None)
+        for row in iterator:
+            while len(row) > width and row[-1] == "":
+                row.pop()
+            if any(row):
+                yield row
+
+    return Table(first[:width], rows)
+
+
+def open_table(path: Path, fmt: str) -> Table:
+    return open_xlsx(path) if fmt.upper() == "XLSX" else open_csv(path)
+
+
+def batches(rows: Iterable[list[str]], size: int = BATCH) -> Iterator[list[list[str]]]:
+    batch: list[list[str]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def columns_of(batch: list[list[str]], width: int) -> list[list[str]]:
+    """Transpose a batch, cells stripped, ragged rows padded or cut to ``width``."""
+    fixed = [r if len(r) == width else (r + [""] * (width - len(r)))[:width] for r in batch]
+    return [[v.strip() for v in column] for column in zip(*fixed, strict=True)] if fixed else []
+
+
+# --- names ------------------------------------------------------------------------------
+
+# Columns named like codes keep their text: "51.10" is a regency code, not 51.1.
+CODE_NAME = re.compile(
+    r"(?:^|[_\s-])(?:kode|code|kd|id|nik|nip|nomor|no|kodepos)(?:$|[_\s-])", re.I
+)
+
+
+def code_columns(names: list[str]) -> set[int]:
+    return {i for i, n in enumerate(names) if CODE_NAME.search(n)}
+
+
+def column_names(header: list[str]) -> list[str]:
+    """Usable, unique column names: a blank header becomes ``column_3``, a repeated one
+    ``name_2``."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(header, start=1):
+        name = raw.strip()[:63] or f"column_{index}"
+        base, n = name, 2
+        while name.lower() in seen or name.startswith("_"):
+            name = f"{base.lstrip('_') or 'column'}_{n}"
+            n += 1
+        seen.add(name.lower())
+        names.append(name)
+    return names
+
+
+# --- validation -------------------------------------------------------------------------
+
+MAX_LISTED = 100
+
+
+@dataclass
+class Report:
+    """A Frictionless-style validation report."""
+
+    errors: list[dict] = field(default_factory=list)
+    count: int = 0
+    rows: int = 0
+
+    def add(self, kind: str, message: str, *, row: int | None = None, column: str | None = None):
+        self.count += 1
+        if len(self.errors) < MAX_LISTED:
+            self.errors.append({"type": kind, "row": row, "column": column, "message": message})
+
+    def as_dict(self) -> dict:
+        counts: dict[str, int] = {}
+        for error in self.errors:
+            counts[error["type"]] = counts.get(error["type"], 0) + 1
+        return {
+            "valid": self.count == 0,
+            "error_count": self.count,
+            "rows": self.rows,
+            "errors": self.errors,
+            "types": counts,
+        }
+
+
+def check_header(header: list[str], report: Report) -> None:
+    seen: dict[str, int] = {}
+    for index, name in enumerate(header, start=1):
+        label = name.strip()
+        if not label:
+            report.add("blank-header", f"Column {index} has no name.", row=1, column=str(index))
+        elif label.lower() in seen:
+            report.add(
+                "duplicate-header",
+                f'Column {index} repeats the name "{label}" of column {seen[label.lower()]}.',
+                row=1,
+                column=label,
+            )
+        else:
+            seen[label.lower()] = index
+
+
+@dataclass
+class FieldRule:
+    name: str
+    type: str = STRING
+    required: bool = False
+    unique: bool = False
+
+
+def rules_from_schema(schema: dict | None, names: list[str]) -> tuple[list[FieldRule], list[str]]:
+    """Per-column rules from a Table Schema (``fields``, ``primaryKey``); unknown columns
+    get no rule."""
+    if not schema:
+        return [FieldRule(n, type="any") for n in names], []
+    by_name = {f.get("name"): f for f in schema.get("fields", []) if isinstance(f, dict)}
+    rules = []
+    for n in names:
+        spec = by_name.get(n, {})
+        constraints = spec.get("constraints") or {}
+        kind = spec.get("type", "any")
+        rules.append(
+            FieldRule(
+                n,
+                type=kind if kind in TYPES else "any",
+                required=bool(constraints.get("required")),
+                unique=bool(constraints.get("unique")),
+            )
+        )
+    key = schema.get("primaryKey") or []
+    if isinstance(key, str):
+        key = [key]
+    return rules, [k for k in key if k in names]
+
+
+class RowChecker:
+    """Checks rows one batch at a time: cell counts, types, required, unique, primary key
+    and duplicate rows. Row numbers count the header as row 1, like a spreadsheet."""
+
+    def __init__(self, names: list[str], rules: list[FieldRule], key: list[str], report: Report):
+        self.names = names
+        self.width = len(names)
+        self.rules = rules
+        self.key_index = [names.index(k) for k in key]
+        self.report = report
+        self.unique_seen = {i: {} for i, r in enumerate(rules) if r.unique}
+        self.key_seen: dict[tuple, int] = {}
+        self.row_seen: dict[int, int] = {}
+        self.typed = [
+            (i, r) for i, r in enumerate(rules) if r.type not in ("any", STRING) or r.required
+        ]
+
+    def check(self, batch: list[list[str]], first_row: int) -> None:
+        report = self.report
+        for offset, row in enumerate(batch):
+            number = first_row + offset
+            if len(row) > self.width:
+                report.add(
+                    "extra-cell",
+                    f"Row {number} has {len(row)} cells; the header has {self.width}.",
+                    row=number,
+                )
+            elif len(row) < self.width:
+                report.add(
+                    "missing-cell",
+                    f"Row {number} has {len(row)} cells; the header has {self.width}.",
+                    row=number,
+                    column=self.names[len(row)],
+                )
+            cells = [c.strip() for c in row[: self.width]]
+            cells += [""] * (self.width - len(cells))
+            for index, rule in self.typed:
+                value = cells[index]
+                if value == "":
+                    if rule.required:
+                        report.add(
+                            "constraint-error",
+                            f'Row {number}, column "{rule.name}": a value is required.',
+                            row=number,
+                            column=rule.name,
+                        )
+                    continue
+                if rule.type in _SINGLE and widen(rule.type, classify(value)) != rule.type:
+                    report.add(
+                        "type-error",
+                        f'Row {number}, column "{rule.name}": "{value[:40]}" is not {rule.type}.',
+                        row=number,
+                        column=rule.name,
+                    )
+            for index, seen in self.unique_seen.items():
+                value = cells[index]
+                if value == "":
+                    continue
+                if value in seen:
+                    report.add(
+                        "unique-error",
+                        f'Row {number}, column "{self.names[index]}": "{value[:40]}" '
+                        f"already appears in row {seen[value]}.",
+                        row=number,
+                        column=self.names[index],
+                    )
+                else:
+                    seen[value] = number
+            if self.key_index:
+                key = tuple(cells[i] for i in self.key_index)
+                if key in self.key_seen:
+                    report.add(
+                        "primary-key-error",
+                        f"Row {number} repeats the primary key of row {self.key_seen[key]}.",
+                        row=number,
+                    )
+                else:
+                    self.key_seen[key] = number
+            signature = hash(tuple(cells))
+            if signature in self.row_seen and any(cells):
+                report.add(
+                    "duplicate-row",
+                    f"Row {number} is the same as row {self.row_seen[signature]}.",
+                    row=number,
+                )
+            else:
+                self.row_seen.setdefault(signature, number)
+
+
+# --- casting and JSON -------------------------------------------------------------------
+
+_encode_string = json.encoder.encode_basestring  # C implementation where available
+
+
+def row_encoder(names: list[str], types: list[str | None]):
+    """A function from a list of cell strings to (JSON object text, search text).
+
+    Integer and number cells already are JSON literals (the patterns guarantee it);
+    booleans are lower-cased; everything else is a JSON string. A cell that does not match
+    its column's type (only possible with a steward's schema) is kept as text.
+    """
+    keys = [_encode_string(n) + ":" for n in names]
+    width = len(names)
+    plan = list(zip(keys, types, strict=True))
+
+    def encode(row: list[str]) -> tuple[str, str]:
+        parts = []
+        words = []
+        for index in range(width):
+            key, kind = plan[index]
+            value = row[index].strip() if index < len(row) else ""
+            if value == "":
+                parts.append(key + "null")
+                continue
+            if kind in (INTEGER, NUMBER) and _SINGLE[kind].fullmatch(value):
+                parts.append(key + value)
+            elif kind == BOOLEAN and _SINGLE[BOOLEAN].fullmatch(value):
+                parts.append(key + value.lower())
+            else:
+                parts.append(key + _encode_string(value))
+                words.append(value)
+        return "{" + ",".join(parts) + "}", " ".join(words).lower()
+
+    return encode
+
+
+def encode_batch(
+    names: list[str], types: list[str | None], columns: list[list[str]], verified: set[int]
+) -> list[tuple[str, str]]:
+    """Column by column, the (JSON object, search text) of each row of a batch.
+
+    ``columns``: stripped cells, as ``columns_of`` gives them. For a column in
+    ``verified`` every non-empty value is known to match its type (types were inferred
+    from these very values), so numbers go to JSON as they are, without a check.
+    """
+    parts = []
+    words = []
+    for index, (name, kind) in enumerate(zip(names, types, strict=True)):
+        key = _encode_string(name) + ":"
+        null = key + "null"
+        values = columns[index]
+        if kind in (INTEGER, NUMBER) and index in verified:
+            parts.append([key + v if v else null for v in values])
+        elif kind == BOOLEAN and index in verified:
+            parts.append([key + v.lower() if v else null for v in values])
+        elif kind in (INTEGER, NUMBER, BOOLEAN):
+            pattern = _SINGLE[kind]
+            column = []
+            for v in values:
+                if not v:
+                    column.append(null)
+                elif pattern.fullmatch(v):
+                    column.append(key + (v.lower() if kind == BOOLEAN else v))
+                else:
+                    column.append(key + _encode_string(v))
+            parts.append(column)
+        else:
+            parts.append([key + _encode_string(v) if v else null for v in values])
+            words.append(values)
+    rows = ["{" + ",".join(row) + "}" for row in zip(*parts, strict=True)]
+    if words:
+        texts = [" ".join(w for w in row if w).lower() for row in zip(*words, strict=True)]
+    else:
+        texts = [""] * len(rows)
+    return list(zip(rows, texts, strict=True))
+
+
+def cast(value, kind: str):
+    """A stored value converted to another column type, or ValueError."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else json.dumps(value)
+    if kind == STRING:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return text
+    if kind == INTEGER:
+        if isinstance(value, bool):
+            raise ValueError(text)
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if _SINGLE[INTEGER].fullmatch(text):
+            return int(text)
+        raise ValueError(text)
+    if kind == NUMBER:
+        if isinstance(value, bool):
+            raise ValueError(text)
+        if isinstance(value, int | float):
+            return value
+        if _SINGLE[NUMBER].fullmatch(text):
+            number = float(text)
+            return int(number) if number.is_integer() and "." not in text else number
+        raise ValueError(text)
+    if kind == BOOLEAN:
+        if isinstance(value, bool):
+            return value
+        if _SINGLE[BOOLEAN].fullmatch(text):
+            return text.lower() == "true"
+        raise ValueError(text)
+    if kind == DATE:
+        if isinstance(value, str) and _SINGLE[DATE].fullmatch(value) and _real_date(value):
+            return value
+        raise ValueError(text)
+    raise ValueError(kind)
+
+
+# --- exports ----------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A cell for a CSV or XLSX export: text that a spreadsheet would run as a formula gets
+    a leading apostrophe. Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_text(names: list[str], records: Iterable[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([safe_cell(n) for n in names])
+    for record in records:
+        writer.writerow([_export_value(record.get(n)) for n in names])
+    return out.getvalue()
+
+
+def _export_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return safe_cell(value)

@@ -1,0 +1,118 @@
+"""The data hub in a real browser: a producer uploads a CSV and sends it for review, the
+steward approves, the public sees the table and the chart. Screenshots at 360 px and
+desktop when ONEDATA_SCREENSHOT_DIR is set."""
+
+from __future__ import annotations
+
+import pytest
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # conftest.py skips every test (fails them with ONEDATA_REQUIRE_BROWSER=1)
+    expect = None
+
+from onedata.core.regions import regions_load
+from onedata.core.roles import Role
+from onedata.datahub import demo
+from tests.conftest import PASSWORD, make_agency, make_user
+
+pytestmark = pytest.mark.e2e
+
+CSV = (
+    "kode_wilayah,kabupaten,penduduk\n"
+    "51.03,Badung,548191\n51.04,Gianyar,515344\n51.71,Denpasar,726800\n"
+)
+
+
+@pytest.fixture
+def hub_world(live_server, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    regions_load()
+    badung = make_agency("pemkab-badung", "51.03")
+    for name, title, _description in demo.THEMES:
+        from onedata.datahub.models import Group
+
+        Group.objects.get_or_create(name=name, defaults={"title": title})
+    return {
+        "producer": make_user("produsen.e2e", Role.DATA_PRODUCER, badung),
+        "steward": make_user("walidata.e2e", Role.DATA_STEWARD, badung),
+    }
+
+
+def log_in(page, username: str) -> None:
+    page.goto("/masuk/")
+    form = page.locator("#main form").filter(has=page.locator("input[name=password]"))
+    form.locator("input[name=username]").fill(username)
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state("load")
+
+
+def producer_publishes_for_review(page, tmp_path) -> None:
+    page.goto("/data/baru/")
+    page.locator("select[name=organization]").select_option(index=1)
+    page.locator("input[name=name]").fill("penduduk-e2e")
+    page.locator("input[name=title]").fill("Penduduk per kabupaten (uji)")
+    page.locator("input[name=tags]").fill("penduduk, bali")
+    page.locator("#main form button[type=submit]").click()
+    expect(page.locator("input[name=upload]")).to_be_visible()
+    csv_file = tmp_path / "penduduk.csv"
+    csv_file.write_text(CSV, encoding="utf-8")
+    page.locator("input[name=upload]").set_input_files(str(csv_file))
+    page.locator("#main form button[type=submit]").click()
+    expect(page.locator("#main h1")).to_have_text("Penduduk per kabupaten (uji)")
+    expect(page.locator("progress, .badge-ok").first).to_be_visible()
+    page.locator("form[action$='/kirim/'] button").click()
+    page.wait_for_load_state("load")
+
+
+def test_producer_uploads_steward_approves_public_sees_table_and_chart(
+    new_page, hub_world, tmp_path
+):
+    producer = new_page()
+    log_in(producer, "produsen.e2e")
+    producer_publishes_for_review(producer, tmp_path)
+
+    steward = new_page()
+    log_in(steward, "walidata.e2e")
+    steward.goto("/data/tinjauan/")
+    steward.locator("a", has_text="Penduduk per kabupaten (uji)").click()
+    steward.locator("select[name=decision]").select_option("approve")
+    steward.locator("#review button[type=submit]").click()
+    expect(steward.locator(".notice").first).to_be_visible()
+
+    public = new_page()
+    public.goto("/data/")
+    public.locator("a", has_text="Penduduk per kabupaten (uji)").click()
+    expect(public.locator(".dh-bars[role=img]")).to_be_visible()
+    expect(public.locator("#dh-table table")).to_contain_text("Denpasar")
+    public.locator("#dh-table th a", has_text="penduduk").click()
+    expect(public.locator("#dh-table tbody tr").first).to_contain_text("Gianyar")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_screenshots_datahub(new_page, hub_world, tmp_path, screenshot_dir, width):
+    producer = new_page(width=width)
+    log_in(producer, "produsen.e2e")
+    producer.goto("/data/baru/")
+    if screenshot_dir is not None:
+        producer.screenshot(path=screenshot_dir / f"datahub-form-{width}.png", full_page=True)
+    producer_publishes_for_review(producer, tmp_path)
+    steward = new_page(width=width)
+    log_in(steward, "walidata.e2e")
+    steward.goto("/data/penduduk-e2e/")
+    if screenshot_dir is not None:
+        steward.screenshot(path=screenshot_dir / f"datahub-review-{width}.png", full_page=True)
+    steward.locator("select[name=decision]").select_option("approve")
+    steward.locator("#review button[type=submit]").click()
+    public = new_page(width=width)
+    for name, url in (("catalog", "/data/"), ("dataset", "/data/penduduk-e2e/")):
+        public.goto(url)
+        public.wait_for_load_state("networkidle")
+        overflow = public.evaluate(
+            "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+            " - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{name} scrolls sideways at {width}px"
+        if screenshot_dir is not None:
+            public.screenshot(path=screenshot_dir / f"datahub-{name}-{width}.png", full_page=True)
