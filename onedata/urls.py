@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from onedata.api import api
 from onedata.core import health
+from onedata.datahub import views as datahub_views
 
 admin.site.site_header = "Bali One Data"
 admin.site.site_title = "Bali One Data"
@@ -21,6 +22,10 @@ urlpatterns = [
     path("api/v1/", health.api_index, name="api_index"),
     path("api/v1/", api.urls),
     path("api/", include("onedata.datahub.ckan_urls")),
+    # DCAT at the site's root, where harvesters (the national Satu Data portal, the
+    # European data portal's harvester) look for a catalog first.
+    path("catalog.ttl", datahub_views.catalog_ttl, name="dcat_catalog_ttl"),
+    path("catalog.jsonld", datahub_views.catalog_jsonld, name="dcat_catalog_jsonld"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

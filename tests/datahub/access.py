@@ -99,6 +99,12 @@ CASES = {
     "datahub:catalog_jsonld": [
         Case("GET", lambda w: "/data/catalog.jsonld", public, leak_check=_not_listed("restricted"))
     ],
+    "dcat_catalog_jsonld": [
+        Case("GET", lambda w: "/catalog.jsonld", public, leak_check=_not_listed("restricted"))
+    ],
+    "dcat_catalog_ttl": [
+        Case("GET", lambda w: "/catalog.ttl", public, leak_check=_not_listed("draft"))
+    ],
     "datahub:catalog_ttl": [
         Case("GET", lambda w: "/data/catalog.ttl", public, leak_check=_not_listed("draft"))
     ],

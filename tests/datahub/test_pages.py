@@ -98,3 +98,6 @@ def test_dcat_catalog_and_dataset_in_turtle_and_jsonld(client, hub):
     assert "dcat:distribution" in single
     assert client.get("/data/rahasia.ttl").status_code == 404
     assert client.get("/data/penduduk.jsonld").json()["dct:identifier"]
+    # The same catalog at the site's root, where harvesters look first.
+    assert client.get("/catalog.ttl").content.decode() == turtle
+    assert json.loads(client.get("/catalog.jsonld").content) == data
