@@ -6,4 +6,19 @@ app_name = "attendance"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("bulan/", views.my_month, name="month"),
+    path("cuti/", views.my_leave, name="leave"),
+    path("cuti/<int:leave_id>/batal/", views.leave_cancel, name="leave_cancel"),
+    path("cuti/<int:leave_id>/keputusan/", views.leave_decide, name="leave_decide"),
+    path("tpp/", views.my_allowance, name="allowance"),
+    path("wajah/", views.my_face, name="face"),
+    path("tim/", views.team, name="team"),
+    path("absen/<int:checkin_id>/tinjau/", views.checkin_review, name="checkin_review"),
+    path("koreksi/", views.day_correct, name="day_correct"),
+    path("sdm/", views.hr_home, name="hr"),
+    path("sdm/kantor/<int:office_id>/", views.hr_office, name="hr_office"),
+    path("sdm/kantor/<int:office_id>/laporan/", views.hr_report, name="hr_report"),
+    path("sdm/kantor/<int:office_id>/finalisasi/", views.hr_finalise, name="hr_finalise"),
+    path("sdm/pegawai/<int:employee_id>/wajah/", views.hr_enrol, name="hr_enrol"),
+    path("sdm/wajah/<int:template_id>/", views.hr_face_approve, name="hr_face_approve"),
 ]

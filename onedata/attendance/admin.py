@@ -1,0 +1,37 @@
+"""Back-office screens: holidays, schedules, offices and locations, leave types.
+Biometric templates and check-ins are not shown here (their pages audit every access)."""
+
+from django.contrib import admin
+
+from onedata.attendance.models import Holiday, LeaveType, Office, OfficeLocation, Schedule
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(admin.ModelAdmin):
+    list_display = ["name", "start", "end", "end_friday", "workdays", "late_grace", "early_grace"]
+
+
+class LocationInline(admin.TabularInline):
+    model = OfficeLocation
+    extra = 0
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ["name", "agency", "schedule"]
+    search_fields = ["name"]
+    autocomplete_fields = ["agency"]
+    inlines = [LocationInline]
+
+
+@admin.register(LeaveType)
+class LeaveTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "days_per_year", "needs_balance", "half_days"]
