@@ -123,7 +123,11 @@ def domain_error(request, exc: DomainError):
 def validation_error(request, exc: NinjaValidationError):
     fields: dict[str, list[str]] = {}
     for item in exc.errors:
-        location = [str(part) for part in item.get("loc", []) if part not in ("body", "payload")]
+        location = [
+            str(part)
+            for part in item.get("loc", [])
+            if part not in ("body", "payload", "form", "file")
+        ]
         name = ".".join(location[1:] if location[:1] in (["query"], ["path"]) else location)
         fields.setdefault(name or "__all__", []).append(item.get("msg", "invalid"))
     return _error(request, 422, "invalid", _("Some fields are invalid."), fields)

@@ -104,6 +104,24 @@ try:
     # connection): Postfix's default_destination_concurrency_limit, with overrides.
     NOTIFY_DOMAIN_CONCURRENCY = config.env_int(ENV, "NOTIFY_DOMAIN_CONCURRENCY", 20, minimum=1)
     NOTIFY_DOMAIN_LIMITS = config.env_int_mapping(ENV, "NOTIFY_DOMAIN_LIMITS")
+    # Attendance: face templates and photos are encrypted with this key (32+ characters;
+    # derived from SECRET_KEY under its own label when empty).
+    ATTENDANCE_BIOMETRIC_KEY = ENV.get("ATTENDANCE_BIOMETRIC_KEY", "")
+    if ATTENDANCE_BIOMETRIC_KEY and len(ATTENDANCE_BIOMETRIC_KEY) < 32:
+        raise ConfigError("ATTENDANCE_BIOMETRIC_KEY", "too short; use at least 32 characters")
+    ATTENDANCE_FACE_THRESHOLD = config.env_float(
+        ENV, "ATTENDANCE_FACE_THRESHOLD", 0.6, minimum=0.3, maximum=0.8
+    )
+    ATTENDANCE_PHOTO_RETENTION_DAYS = config.env_int(
+        ENV, "ATTENDANCE_PHOTO_RETENTION_DAYS", 90, minimum=1
+    )
+    CLINICS_BOOKINGS_PER_HOUR_IP = config.env_int(
+        ENV, "CLINICS_BOOKINGS_PER_HOUR_IP", 30, minimum=1
+    )
+    CLINICS_BOOKINGS_PER_HOUR_NIK = config.env_int(
+        ENV, "CLINICS_BOOKINGS_PER_HOUR_NIK", 10, minimum=1
+    )
+    HOSPITALS_STALE_HOURS = config.env_int(ENV, "HOSPITALS_STALE_HOURS", 24, minimum=1)
     METRICS_TOKEN = ENV.get("METRICS_TOKEN", "")
     MAP_TILE_URL = ENV.get("MAP_TILE_URL", "")
     LOG_FORMAT = config.env_choice(ENV, "LOG_FORMAT", ("json", "text"), "json")
