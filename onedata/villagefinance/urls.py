@@ -6,4 +6,27 @@ app_name = "villagefinance"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("desa/<int:pk>/", views.village, name="village"),
+    path("desa/<int:pk>/catat/<str:kind>/", views.entry_new, name="entry_new"),
+    path("desa/<int:pk>/transaksi/<int:entry_id>/", views.entry_detail, name="entry"),
+    path(
+        "desa/<int:pk>/transaksi/<int:entry_id>/batal/", views.entry_reverse, name="entry_reverse"
+    ),
+    path(
+        "desa/<int:pk>/transaksi/<int:entry_id>/verifikasi/",
+        views.entry_verify,
+        name="entry_verify",
+    ),
+    path("desa/<int:pk>/kas/", views.cash_book, name="cash_book"),
+    path("desa/<int:pk>/realisasi/", views.realisation, name="realisation"),
+    path("desa/<int:pk>/anggaran/", views.budget, name="budget"),
+    path("desa/<int:pk>/laporan-bulanan/", views.months, name="months"),
+    path("desa/<int:pk>/hibah/", views.grants, name="grants"),
+    path(
+        "desa/<int:pk>/hibah/tahap/<int:stage_id>/<str:action>/",
+        views.grant_stage_action,
+        name="grant_stage_action",
+    ),
+    path("kuitansi/<int:receipt_id>/", views.receipt_file, name="receipt_file"),
+    path("publik/<int:pk>/", views.public, name="public"),
 ]

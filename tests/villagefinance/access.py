@@ -1,7 +1,338 @@
-"""What the village finance (sikuat) module expects for every role (see tests/access/matrix.py)."""
+"""What SIKUAT expects for every role (see tests/access/matrix.py).
 
-from tests.access.matrix import Case, public
+The target is a desa adat in Badung whose agency hangs under ``own`` (Pemkab Badung). The
+matrix's ``village_treasurer@own`` and ``village_head@own`` are also made its officers
+(memberships at the desa adat's own agency): officers of any other agency are refused.
+Regency and provincial staff are agency admins whose region covers the village.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from django.utils import timezone
+from PIL import Image
+
+from onedata.core.models import Agency, Membership, Region
+from onedata.core.roles import Role
+from onedata.villagefinance import services
+from onedata.villagefinance.models import Account
+from tests.access.matrix import Actor, Case, public
+
+ADMIN = Role.PLATFORM_ADMIN
+STAFF = Role.AGENCY_ADMIN
+TREASURER = Role.VILLAGE_TREASURER
+HEAD = Role.VILLAGE_HEAD
+
+
+def viewer(actor: Actor) -> bool:
+    return (
+        actor.role == ADMIN
+        or (actor.role == STAFF and actor.place in ("own", "sibling", "province"))
+        or (actor.role in (TREASURER, HEAD) and actor.place == "own")
+    )
+
+
+def treasurer(actor: Actor) -> bool:
+    return actor.role == ADMIN or (actor.role == TREASURER and actor.place == "own")
+
+
+def officer(actor: Actor) -> bool:
+    return actor.role == ADMIN or (actor.role in (TREASURER, HEAD) and actor.place == "own")
+
+
+def head(actor: Actor) -> bool:
+    return actor.role == ADMIN or (actor.role == HEAD and actor.place == "own")
+
+
+def staff(actor: Actor) -> bool:
+    return actor.role == ADMIN or (
+        actor.role == STAFF and actor.place in ("own", "sibling", "province")
+    )
+
+
+def extend_world(world):
+    year = timezone.localdate().year
+    services.chart_load(year=year)
+    region = Region.objects.filter(level="village", code__startswith="51.03.").first()
+    agency = Agency.objects.create(
+        slug="desa-adat-matrix",
+        name="Desa Adat Matrix",
+        kind=Agency.Kind.DESA_ADAT,
+        region=region,
+        parent=world.agencies["own"],
+        is_sample=True,
+    )
+    desa = services.desa_adat_register(actor="test", agency=agency)
+    for role in (TREASURER, HEAD):
+        Membership.objects.create(user=world.users[Actor(role, "own")], agency=agency, role=role)
+    actor = world.users[Actor(TREASURER, "own")]
+    day = date(year, 1, 1)
+    income = services.entry_record(
+        actor=actor,
+        desa=desa,
+        date=day,
+        kind="income",
+        account=Account.objects.get(year=year, code="4.3.1"),
+        fund="cash",
+        amount=5_000_000,
+        description="Punia",
+        today=day,
+    ).entry
+    out = io.BytesIO()
+    Image.new("RGB", (40, 60), "white").save(out, "JPEG")
+    receipt = services.receipt_store(actor=actor, desa=desa, upload=out.getvalue())
+    spending = services.entry_record(
+        actor=actor,
+        desa=desa,
+        date=day,
+        kind="spending",
+        account=Account.objects.get(year=year, code="5.1.1"),
+        fund="cash",
+        amount=100_000,
+        description="Canang",
+        receipt=receipt,
+        today=day,
+    ).entry
+    grant = services.grant_create(
+        actor="test",
+        desa=desa,
+        grantor=world.agencies["province"],
+        year=year,
+        name="BKK",
+        account=Account.objects.get(year=year, code="4.1.1"),
+        stages=[1_000_000, 2_000_000],
+    )
+    first = grant.stages.get(number=1)
+    services.grant_stage_disburse(actor="test", stage=first)
+    world.extra["vf"] = {
+        "desa": desa,
+        "income": income,
+        "spending": spending,
+        "receipt": receipt,
+        "stage_planned": grant.stages.get(number=2),
+        "stage_sent": first,
+        "year": year,
+    }
+
+
+def vf(world, key):
+    return world.extra["vf"][key]
+
+
+def _desa(w) -> int:
+    return vf(w, "desa").pk
+
+
+def _today(w) -> str:
+    return timezone.localdate().isoformat()
+
+
+def _entry_form(w):
+    return {
+        "date": _today(w),
+        "amount": "25.000",
+        "account": "5.1.1",
+        "fund": "cash",
+        "description": "Canang",
+        "counterparty": "",
+    }
+
+
+def _api_transaction(w):
+    return {
+        "date": _today(w),
+        "kind": "spending",
+        "account": "5.1.1",
+        "fund": "cash",
+        "amount": 25_000,
+        "description": "Canang",
+    }
+
+
+def _photo(w):
+    out = io.BytesIO()
+    Image.new("RGB", (30, 30), "white").save(out, "PNG")
+    upload = io.BytesIO(out.getvalue())
+    upload.name = "kuitansi.png"
+    return {"photo": upload}
+
+
+def _prev_month(w) -> str:
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    previous = (
+        first.replace(year=first.year - 1, month=12)
+        if first.month == 1
+        else first.replace(month=first.month - 1)
+    )
+    return f"{previous.year}-{previous.month}"
+
+
+API = "/api/v1/villages"
 
 CASES = {
     "villagefinance:home": [Case("GET", lambda w: "/sikuat/", public)],
+    "villagefinance:public": [Case("GET", lambda w: f"/sikuat/publik/{_desa(w)}/", public)],
+    "villagefinance:village": [Case("GET", lambda w: f"/sikuat/desa/{_desa(w)}/", viewer)],
+    "villagefinance:entry_new": [
+        Case("GET", lambda w: f"/sikuat/desa/{_desa(w)}/catat/pengeluaran/", treasurer),
+        Case(
+            "POST",
+            lambda w: f"/sikuat/desa/{_desa(w)}/catat/pengeluaran/",
+            treasurer,
+            data=_entry_form,
+        ),
+    ],
+    "villagefinance:entry": [
+        Case("GET", lambda w: f"/sikuat/desa/{_desa(w)}/transaksi/{vf(w, 'spending').pk}/", viewer)
+    ],
+    "villagefinance:entry_reverse": [
+        Case(
+            "POST",
+            lambda w: f"/sikuat/desa/{_desa(w)}/transaksi/{vf(w, 'spending').pk}/batal/",
+            treasurer,
+            data=lambda w: {"reason": "salah"},
+        ),
+    ],
+    "villagefinance:entry_verify": [
+        Case(
+            "POST",
+            lambda w: f"/sikuat/desa/{_desa(w)}/transaksi/{vf(w, 'spending').pk}/verifikasi/",
+            staff,
+        ),
+    ],
+    "villagefinance:cash_book": [
+        Case("GET", lambda w: f"/sikuat/desa/{_desa(w)}/kas/", viewer),
+        Case("GET", lambda w: f"/sikuat/desa/{_desa(w)}/kas/?format=csv", viewer),
+    ],
+    "villagefinance:realisation": [
+        Case("GET", lambda w: f"/sikuat/desa/{_desa(w)}/realisasi/", viewer),
+        Case("GET", lambda w: f"/sikuat/desa/{_desa(w)}/realisasi/?format=xlsx", viewer),
+    ],
+    "villagefinance:budget": [
+        Case("GET", lambda w: f"/sikuat/desa/{_desa(w)}/anggaran/", viewer),
+        Case(
+            "POST",
+            lambda w: f"/sikuat/desa/{_desa(w)}/anggaran/",
+            officer,
+            data=lambda w: {"account": "5.2.1", "amount": "1000000", "reason": ""},
+        ),
+    ],
+    "villagefinance:months": [
+        Case("GET", lambda w: f"/sikuat/desa/{_desa(w)}/laporan-bulanan/", viewer),
+        Case(
+            "POST",
+            lambda w: f"/sikuat/desa/{_desa(w)}/laporan-bulanan/",
+            treasurer,
+            data=lambda w: {"action": "submit", "month": _prev_month(w)},
+        ),
+    ],
+    "villagefinance:grants": [Case("GET", lambda w: f"/sikuat/desa/{_desa(w)}/hibah/", viewer)],
+    "villagefinance:grant_stage_action": [
+        Case(
+            "POST",
+            lambda w: f"/sikuat/desa/{_desa(w)}/hibah/tahap/{vf(w, 'stage_sent').pk}/terima/",
+            treasurer,
+            data=lambda w: {"date": _today(w)},
+        ),
+        Case(
+            "POST",
+            lambda w: f"/sikuat/desa/{_desa(w)}/hibah/tahap/{vf(w, 'stage_planned').pk}/kirim/",
+            staff,
+        ),
+    ],
+    "villagefinance:receipt_file": [
+        Case("GET", lambda w: f"/sikuat/kuitansi/{vf(w, 'receipt').pk}/", viewer)
+    ],
+    # API
+    "api:villagefinance_village_list": [
+        Case("GET", lambda w: f"{API}/", lambda a: a.role is not None)
+    ],
+    "api:villagefinance_village_detail": [Case("GET", lambda w: f"{API}/{_desa(w)}", viewer)],
+    "api:villagefinance_transaction_create": [
+        Case("POST", lambda w: f"{API}/{_desa(w)}/transactions", treasurer, data=_api_transaction)
+    ],
+    "api:villagefinance_transaction_list": [
+        Case("GET", lambda w: f"{API}/{_desa(w)}/transactions", viewer)
+    ],
+    "api:villagefinance_transaction_reverse": [
+        Case(
+            "POST",
+            lambda w: f"{API}/{_desa(w)}/transactions/{vf(w, 'spending').pk}/reverse",
+            treasurer,
+            json=True,
+            data=lambda w: {"reason": "salah"},
+        ),
+    ],
+    "api:villagefinance_transaction_verify": [
+        Case(
+            "POST", lambda w: f"{API}/{_desa(w)}/transactions/{vf(w, 'spending').pk}/verify", staff
+        ),
+    ],
+    "api:villagefinance_receipt_upload": [
+        Case("POST", lambda w: f"{API}/{_desa(w)}/receipts", treasurer, data=_photo)
+    ],
+    "api:villagefinance_cashbook": [Case("GET", lambda w: f"{API}/{_desa(w)}/cashbook", viewer)],
+    "api:villagefinance_budget": [Case("GET", lambda w: f"{API}/{_desa(w)}/budget", viewer)],
+    "api:villagefinance_budget_set": [
+        Case(
+            "POST",
+            lambda w: f"{API}/{_desa(w)}/budget",
+            officer,
+            json=True,
+            data=lambda w: {"account": "5.2.1", "year": vf(w, "year"), "amount": 1_000_000},
+        ),
+    ],
+    "api:villagefinance_realisation": [
+        Case("GET", lambda w: f"{API}/{_desa(w)}/reports/realisation", viewer)
+    ],
+    "api:villagefinance_grant_list": [Case("GET", lambda w: f"{API}/{_desa(w)}/grants", viewer)],
+    "api:villagefinance_grant_create": [
+        Case(
+            "POST",
+            lambda w: f"{API}/{_desa(w)}/grants",
+            staff,
+            json=True,
+            data=lambda w: {
+                "name": "Hibah",
+                "year": vf(w, "year"),
+                "account": "4.1.2",
+                "grantor_agency": w.agencies["own"].pk,
+                "stages": [1000],
+            },
+        ),
+    ],
+    "api:villagefinance_grant_stage_disburse": [
+        Case(
+            "POST",
+            lambda w: f"{API}/{_desa(w)}/grants/stages/{vf(w, 'stage_planned').pk}/disburse",
+            staff,
+        ),
+    ],
+    "api:villagefinance_grant_stage_receive": [
+        Case(
+            "POST",
+            lambda w: f"{API}/{_desa(w)}/grants/stages/{vf(w, 'stage_sent').pk}/receive",
+            treasurer,
+            json=True,
+            data=lambda w: {"date": _today(w)},
+        ),
+    ],
+    "api:villagefinance_grant_stage_report": [
+        Case(
+            "POST",
+            lambda w: f"{API}/{_desa(w)}/grants/stages/{vf(w, 'stage_sent').pk}/report",
+            treasurer,
+            json=True,
+            data=lambda w: {"note": "dipakai"},
+        ),
+    ],
+    "api:villagefinance_public_summary": [
+        Case("GET", lambda w: f"{API}/{_desa(w)}/summary", public)
+    ],
+    "api:villagefinance_open_realisation": [
+        Case("GET", lambda w: f"{API}/open/realisation", public)
+    ],
 }

@@ -1,0 +1,305 @@
+"""SIKUAT at provincial scale: 1,493 desa adat x 500 transactions (about 750,000 entries).
+
+Per engine (SQLite in a fresh file; PostgreSQL when reachable), each figure beside a
+baseline measured in the same run on the same data:
+
+- ``<engine>.realisation.province``: the province-wide realisation (budget and actual,
+  income and spending, for every village) through ``selectors.province_realisation``,
+  against the same totals by two bare SQL ``GROUP BY`` queries. Seconds (less is better).
+- ``<engine>.cashbook.page``: rendering one village's cash book page for the whole year
+  (about 500 rows, with the running balance) through Django's test client, against the
+  bare SQL query of the same rows. Milliseconds.
+- ``<engine>.posting``: recording transactions through ``services.entry_record`` (village
+  row lock, fund UPDATE, budget line lock, double-entry lines, audit event), against a
+  bare INSERT of the same entries, one per transaction. Entries a second (more is better).
+
+The 750,000 entries are loaded with bulk inserts (not through the service: that would
+take hours and is what ``posting`` measures). Knobs: BENCH_VF_VILLAGES (1493),
+BENCH_VF_ENTRIES (500 per village), BENCH_VF_POSTINGS (1000), BENCH_VF_POSTGRES_URL
+(a database whose name starts with "bench": dropped and created again).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _harness import REPO_ROOT, django_env, emit, env_number, note, postgres_ready, run_django
+
+BENCH = "villagefinance"
+VILLAGES = int(env_number("BENCH_VF_VILLAGES", 1493))
+ENTRIES = int(env_number("BENCH_VF_ENTRIES", 500))
+POSTINGS = int(env_number("BENCH_VF_POSTINGS", 1000))
+POSTGRES_URL = os.environ.get(
+    "BENCH_VF_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/bench_villagefinance"
+)
+
+
+def _drop_postgres(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name.startswith("bench"):
+        raise ValueError("the benchmark database's name must start with 'bench'")
+    with psycopg.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        dbname="postgres",
+        autocommit=True,
+    ) as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def run_engine(engine: str, database_url: str, var_dir: Path) -> None:
+    env = django_env(var_dir, database_url)
+    note(f"{engine}: migrating")
+    run_django(env, "migrate", "--no-input", "-v0", timeout=600)
+    note(f"{engine}: loading {VILLAGES} villages x {ENTRIES} entries and measuring")
+    completed = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--inner"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=7200,
+    )
+    sys.stderr.write(completed.stderr[-4000:])
+    if completed.returncode != 0:
+        raise RuntimeError(f"{engine}: inner run failed:\n{completed.stdout[-3000:]}")
+    figures = json.loads(completed.stdout.strip().splitlines()[-1])
+    for name, value, baseline, unit in figures:
+        emit(BENCH, f"{engine}.{name}", value, baseline, unit)
+
+
+# --- the inner run: Django set up against the engine under test --------------------------
+
+
+def _best(fn, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def inner() -> None:  # noqa: PLR0915 - one linear script
+    import random
+    from datetime import date, timedelta
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    # Production mode wants collected static files with a manifest; the page's cost is
+    # the same with plain static URLs, and no collectstatic step is needed.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from django.db import connection, transaction
+    from django.test import Client
+
+    from onedata.core.models import Agency, Membership, Region, User
+    from onedata.core.regions import regions_load
+    from onedata.core.roles import Role
+    from onedata.villagefinance import selectors, services
+    from onedata.villagefinance.models import (
+        Account,
+        BudgetLine,
+        DesaAdat,
+        Entry,
+        FundBalance,
+    )
+
+    rng = random.Random(2026)
+    year = date.today().year - 1  # a whole past year
+    regions_load()
+    services.chart_load(year=year)
+    accounts = {a.code: a for a in Account.objects.filter(year=year)}
+    income_codes = [c for c, a in accounts.items() if a.kind == "income"]
+    spending_codes = [c for c, a in accounts.items() if a.kind == "spending"]
+    villages = list(Region.objects.filter(level="village").order_by("code"))
+    started = time.perf_counter()
+    Agency.objects.bulk_create(
+        Agency(
+            slug=f"bench-desa-adat-{n}",
+            name=f"Desa Adat Bench {n}",
+            kind=Agency.Kind.DESA_ADAT,
+            region=villages[n % len(villages)],
+            is_sample=True,
+        )
+        for n in range(VILLAGES)
+    )
+    regencies = {r.code: r for r in Region.objects.filter(level="regency")}
+    agencies = list(
+        Agency.objects.filter(slug__startswith="bench-desa-adat-").select_related("region")
+    )
+    DesaAdat.objects.bulk_create(
+        DesaAdat(agency=a, regency=regencies[a.region.code[:5]]) for a in agencies
+    )
+    desas = list(DesaAdat.objects.all())
+    FundBalance.objects.bulk_create(
+        FundBalance(desa_adat=d, fund=f, balance=0) for d in desas for f in ("cash", "bank")
+    )
+    BudgetLine.objects.bulk_create(
+        BudgetLine(
+            desa_adat=d, year=year, account=accounts[c], amount=amount, original_amount=amount
+        )
+        for d in desas
+        for c in income_codes + spending_codes
+        for amount in [rng.randint(10, 300) * 1_000_000]
+    )
+    batch = []
+    for d in desas:
+        for n in range(ENTRIES):
+            income = n % 5 == 0
+            code = rng.choice(income_codes if income else spending_codes)
+            amount = rng.randint(1, 400) * 25_000
+            batch.append(
+                Entry(
+                    desa_adat_id=d.pk,
+                    number=f"{year}-{n + 1:05d}",
+                    date=date(year, 1, 1) + timedelta(days=n * 364 // ENTRIES),
+                    kind="income" if income else "spending",
+                    account=accounts[code],
+                    fund="bank" if n % 2 else "cash",
+                    amount=amount,
+                    account_amount=amount,
+                    fund_amount=amount if income else -amount,
+                    description="Bench",
+                )
+            )
+            if len(batch) >= 20_000:
+                Entry.objects.bulk_create(batch)
+                batch = []
+    Entry.objects.bulk_create(batch)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(
+        f"[bench] loaded {Entry.objects.count()} entries in {time.perf_counter() - started:.0f}s",
+        file=sys.stderr,
+    )
+    figures = []
+
+    # 1. Province-wide realisation: our code vs two bare GROUP BY queries.
+    def ours():
+        summaries = selectors.province_realisation(year)
+        assert len(summaries) == len(desas)
+
+    start, end = date(year, 1, 1).isoformat(), date(year + 1, 1, 1).isoformat()
+    entry_table, budget_table = Entry._meta.db_table, BudgetLine._meta.db_table
+    account_table = Account._meta.db_table
+
+    def bare():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT desa_adat_id, kind, SUM(account_amount), COUNT(*) FROM {entry_table} "  # noqa: S608
+                "WHERE date >= %s AND date < %s GROUP BY desa_adat_id, kind",
+                [start, end],
+            )
+            cursor.fetchall()
+            cursor.execute(
+                f"SELECT b.desa_adat_id, a.kind, SUM(b.amount) FROM {budget_table} b "  # noqa: S608
+                f"JOIN {account_table} a ON a.id = b.account_id WHERE b.year = %s "
+                "GROUP BY b.desa_adat_id, a.kind",
+                [year],
+            )
+            cursor.fetchall()
+
+    baseline = _best(bare)
+    figures.append(("realisation.province", _best(ours), baseline, "s"))
+
+    # 2. One village's cash book page for the year vs the bare query of its rows.
+    desa = desas[len(desas) // 2]
+    treasurer = User.objects.create_user(username="bench.patengen", password="x")  # noqa: S106 - a throwaway benchmark user
+    Membership.objects.create(user=treasurer, agency=desa.agency, role=Role.VILLAGE_TREASURER)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(treasurer)
+    url = f"/sikuat/desa/{desa.pk}/kas/?dari={year}-01-01&sampai={year}-12-31"
+    assert client.get(url).status_code == 200
+
+    def page():
+        response = client.get(url)
+        assert response.status_code == 200
+
+    def rows():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT e.date, e.number, e.description, a.code, e.fund_amount "  # noqa: S608
+                f"FROM {entry_table} e JOIN {account_table} a ON a.id = e.account_id "
+                "WHERE e.desa_adat_id = %s AND e.date >= %s AND e.date <= %s "
+                "ORDER BY e.date, e.id",
+                [desa.pk, start, f"{year}-12-31"],
+            )
+            cursor.fetchall()
+
+    figures.append(("cashbook.page", _best(page, 5) * 1000, _best(rows, 5) * 1000, "ms"))
+
+    # 3. Posting through the service vs a bare INSERT, one transaction each.
+    target = desas[0]
+    FundBalance.objects.filter(desa_adat=target).update(balance=10**12)
+    post_year = date.today().year
+    services.chart_load(year=post_year)
+    post_account = Account.objects.get(year=post_year, code="5.1.1")
+    day = date.today()
+
+    started = time.perf_counter()
+    for _ in range(POSTINGS):
+        services.entry_record(
+            actor="bench",
+            desa=target,
+            date=day,
+            kind="spending",
+            account=post_account,
+            fund="cash",
+            amount=50_000,
+            description="Bench posting",
+        )
+    ours_rate = POSTINGS / (time.perf_counter() - started)
+
+    started = time.perf_counter()
+    for n in range(POSTINGS):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {entry_table} (desa_adat_id, number, date, kind, account_id, fund, "  # noqa: S608
+                "amount, account_amount, fund_amount, description, counterparty, status, "
+                "over_budget, created_at) VALUES (%s, %s, %s, 'spending', %s, 'cash', 50000, "
+                "50000, -50000, 'Bench', '', 'submitted', %s, %s)",
+                [desas[1].pk, f"b-{n}", day, post_account.pk, False, day],
+            )
+    bare_rate = POSTINGS / (time.perf_counter() - started)
+    figures.append(("posting", ours_rate, bare_rate, "entries/s"))
+    print(json.dumps(figures))
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-vf-") as folder:
+        run_engine("sqlite", f"sqlite:///{folder}/bench.sqlite3", Path(folder))
+    if postgres_ready(POSTGRES_URL):
+        _drop_postgres(POSTGRES_URL)
+        postgres_ready(POSTGRES_URL)  # creates it again
+        with tempfile.TemporaryDirectory(prefix="bench-vf-pg-") as folder:
+            run_engine("postgres", POSTGRES_URL, Path(folder))
+    else:
+        note(f"PostgreSQL not reachable at {POSTGRES_URL}: its figures are skipped")
+
+
+if __name__ == "__main__":
+    if "--inner" in sys.argv:
+        inner()
+    else:
+        main()

@@ -1,0 +1,88 @@
+"""Receipt photos: checked and cleaned, duplicates flagged by perceptual hash."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from onedata.core.errors import ValidationError
+from onedata.villagefinance import imagehash, services
+
+from .conftest import photo
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_receipt_is_stored_without_exif_under_a_random_name(village, treasurer):
+    image = Image.open(io.BytesIO(photo(1)))
+    exif = Image.Exif()
+    exif[0x010F] = "Phone maker"
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    upload = io.BytesIO(out.getvalue())
+    upload.name = "../../kwitansi.jpg"
+    receipt = services.receipt_store(actor=treasurer, desa=village, upload=upload)
+    assert receipt.path.startswith("villagefinance/receipts/") and "kwitansi" not in receipt.path
+    assert receipt.original_name == "kwitansi.jpg"
+    with services.receipt_open(receipt) as fp:
+        assert not Image.open(fp).getexif()
+    assert receipt.duplicate_of is None
+
+
+def test_the_same_receipt_resized_and_recompressed_is_flagged(village, treasurer):
+    first = services.receipt_store(actor=treasurer, desa=village, upload=photo(1))
+    image = Image.open(io.BytesIO(photo(1))).resize((300, 450))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=60)
+    second = services.receipt_store(actor=treasurer, desa=village, upload=out.getvalue())
+    third = services.receipt_store(actor=treasurer, desa=village, upload=photo(7))
+    assert second.duplicate_of == first
+    assert third.duplicate_of is None
+
+
+def test_hash_distance_separates_different_pictures():
+    assert imagehash.distance(imagehash.dhash(photo(1)), imagehash.dhash(photo(1))) == 0
+    assert not imagehash.is_duplicate(imagehash.dhash(photo(1)), imagehash.dhash(photo(7)))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"%PDF-1.4 not an image", b"just text", b""],
+)
+def test_a_file_that_is_not_an_image_is_refused_naming_the_field(village, treasurer, data):
+    with pytest.raises(ValidationError) as caught:
+        services.receipt_store(actor=treasurer, desa=village, upload=data)
+    assert "receipt" in caught.value.fields
+
+
+def test_a_decompression_bomb_is_refused(village, treasurer):
+    out = io.BytesIO()
+    Image.new("1", (10_000, 10_000)).save(out, "PNG")
+    with pytest.raises(ValidationError) as caught:
+        services.receipt_store(actor=treasurer, desa=village, upload=out.getvalue())
+    assert "megapixel" in caught.value.message or "piksel" in caught.value.message
+
+
+@pytest.mark.skipif(not services.ocr_available(), reason="tesseract is not installed")
+def test_ocr_proposes_date_and_total_from_a_clear_receipt(village, treasurer):
+    from datetime import date
+
+    from PIL import ImageDraw, ImageFont
+
+    image = Image.new("RGB", (900, 500), "white")
+    draw = ImageDraw.Draw(image)
+    try:
+        font = ImageFont.truetype("DejaVuSans.ttf", 36)
+    except OSError:
+        font = ImageFont.load_default(size=36)
+    for i, text in enumerate(["TOKO CANANG", "Tgl 14/03/2025", "Dupa 45.000", "TOTAL 145.000"]):
+        draw.text((40, 40 + i * 90), text, fill="black", font=font)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    receipt = services.receipt_store(actor=treasurer, desa=village, upload=out.getvalue())
+    proposal = services.receipt_read(receipt=receipt, today=date(2025, 12, 31))
+    assert proposal.total == 145_000
+    assert proposal.date == date(2025, 3, 14)
