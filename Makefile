@@ -36,10 +36,17 @@ format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Refresh the translation catalogues after changing user-facing strings.
+# Refresh the translation catalogues after changing user-facing strings. Core, the
+# shared templates and notifications use onedata/locale; each module keeps its own
+# catalogue in onedata/<app>/locale.
+MODULES_WITH_LOCALE := $(patsubst onedata/%/locale,%,$(wildcard onedata/*/locale))
 messages: $(DEV_STAMP)
 	cd onedata && ../$(BIN)/django-admin makemessages -l id -l en --no-obsolete \
-	  --ignore 'static/*' && ../$(BIN)/django-admin compilemessages
+	  --ignore 'static/*' $(foreach app,$(MODULES_WITH_LOCALE),--ignore '$(app)/*')
+	for app in $(MODULES_WITH_LOCALE); do \
+	  (cd onedata/$$app && ../../$(BIN)/django-admin makemessages -l id --no-obsolete) || exit 1; \
+	done
+	cd onedata && ../$(BIN)/django-admin compilemessages
 
 # Pin the exact versions of a working dev environment (the audit reads them).
 lock: $(DEV_STAMP)
