@@ -109,7 +109,7 @@ def test_feeds_and_posters(client, checked):
     graph = client.get("/cek-fakta/feed/claimreview.json").json()["@graph"]
     assert len(graph) == len(checked) and all(not claimreview.problems(g) for g in graph)
     poster = client.get(f"/cek-fakta/klaim/{checked[0].pk}/poster/").content.decode()
-    assert "window.print()" in poster and "HOAKS" in poster
+    assert "data-print" in poster and "factcheck/print.js" in poster and "HOAKS" in poster
 
 
 def test_desk_publishes_a_verdict_and_the_public_sees_it(client, checker, regions):
