@@ -11,7 +11,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-EARTH_RADIUS_KM = 6371.0088
+from onedata.core.geo import haversine_m
+
 ROAD_FACTOR = 1.3  # roads are about a third longer than the straight line
 SPEED_KMH = 25.0  # a motorbike in Bali's town traffic
 PARKING_MINUTES = 5.0
@@ -19,11 +20,7 @@ PARKING_MINUTES = 5.0
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance between two points, in kilometres."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    d_phi = math.radians(lat2 - lat1)
-    d_lambda = math.radians(lon2 - lon1)
-    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
+    return haversine_m(lat1, lon1, lat2, lon2) / 1000
 
 
 def travel_minutes(distance_km: float) -> float:
