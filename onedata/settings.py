@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "onedata.attendance",
     "onedata.villagefinance",
     "onedata.factcheck",
+    "onedata.publishing",
 ]
 if REDIS_URL:
     INSTALLED_APPS.append("django_rq")

@@ -55,7 +55,9 @@ class Dataset(models.Model):
         DELETED = "deleted", _("Deleted")
 
     class Frequency(models.TextChoices):
+        HOURLY = "hourly", _("Hourly")
         DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
         MONTHLY = "monthly", _("Monthly")
         QUARTERLY = "quarterly", _("Quarterly")
         YEARLY = "yearly", _("Yearly")
