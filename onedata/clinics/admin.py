@@ -63,7 +63,7 @@ class BookingAdmin(admin.ModelAdmin):
     list_filter = ["status", "channel", "date"]
     search_fields = ["code"]
     inlines = [VisitEventInline]
-    exclude = ["nik", "idempotency_key", "request_hash"]
+    exclude = ["nik", "phone", "idempotency_key", "request_hash"]
     readonly_fields = [
         "code",
         "clinic",
@@ -74,7 +74,7 @@ class BookingAdmin(admin.ModelAdmin):
         "channel",
         "jkn",
         "name",
-        "phone",
+        "phone_masked",
         "email",
         "bpjs_number",
         "user",

@@ -17,8 +17,8 @@ from ninja import Field, Header, Path, Query, Router, Schema, Status
 from ninja.security import APIKeyCookie
 from ninja.utils import check_csrf
 
-from onedata.clinics import permissions, selectors, services
-from onedata.clinics.models import Booking, Clinic, Service
+from onedata.clinics import permissions, selectors, services, timetable
+from onedata.clinics.models import Booking, Clinic, Closure, Service, Session
 from onedata.core.errors import NotAuthorized, ValidationError
 
 router = Router(tags=["clinics"])
@@ -492,3 +492,238 @@ def clinics_walkin_create(request, payload: WalkinIn, clinic_id: int = CLINIC_ID
     service = _staff_service(clinic, payload.service)
     booking = services.walkin_issue(actor=request.user, service=service, name=payload.name)
     return Status(201, booking_data(services.booking_find(booking.code)))
+
+
+# --- staff: the timetable ------------------------------------------------------------------
+
+
+class TimetableSessionOut(Schema):
+    id: int
+    weekday: int = Field(description="0 = Monday … 6 = Sunday")
+    starts_at: time
+    ends_at: time
+    quota_online: int
+    quota_walkin: int
+    quota_jkn: int | None
+
+
+class TimetableServiceOut(Schema):
+    kind: str
+    name: str
+    sessions: list[TimetableSessionOut]
+
+
+class ClosureOut(Schema):
+    id: int
+    date: date
+    service: str | None = Field(description="Empty: the whole clinic")
+    reason: str
+
+
+class TimetableOut(Schema):
+    clinic_id: int
+    booking_days_ahead: int
+    booking_cutoff_minutes: int
+    is_active: bool
+    hours: list[HoursOut]
+    services: list[TimetableServiceOut]
+    closures: list[ClosureOut] = Field(description="Today and later")
+
+
+class SettingsIn(Schema):
+    booking_days_ahead: int = Field(..., ge=0, le=90)
+    booking_cutoff_minutes: int = Field(..., ge=0, le=600)
+    is_active: bool
+
+
+class HoursIn(Schema):
+    weekday: int = Field(..., ge=0, le=6)
+    opens_at: time
+    closes_at: time
+
+
+class HoursWeekIn(Schema):
+    hours: list[HoursIn] = Field(..., max_length=7, description="Days not listed are closed")
+
+
+class SessionFieldsIn(Schema):
+    starts_at: time
+    ends_at: time
+    quota_online: int = Field(..., ge=0, le=2000)
+    quota_walkin: int = Field(..., ge=0, le=2000)
+    quota_jkn: int | None = Field(None, ge=0, le=2000)
+
+
+class SessionCreateIn(SessionFieldsIn):
+    service: str = Field(..., max_length=30)
+    weekdays: list[int] = Field(..., min_length=1, max_length=7)
+
+
+class ClosureIn(Schema):
+    date: date
+    reason: str = Field(..., max_length=200)
+    service: str = Field("", max_length=30, description="Empty: the whole clinic")
+
+
+class ClosureCreatedOut(ClosureOut):
+    bookings_that_day: int = Field(description="Active bookings on that day; they stay")
+
+
+def _editable_clinic(request, clinic_id: int) -> Clinic:
+    clinic = get_object_or_404(Clinic.objects.select_related("agency"), pk=clinic_id)
+    if not permissions.can_edit_timetable(request.user, clinic):
+        raise NotAuthorized(_("Only the clinic's staff may change its timetable."))
+    return clinic
+
+
+def _session_input(payload: SessionFieldsIn) -> timetable.SessionInput:
+    return timetable.SessionInput(
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        quota_online=payload.quota_online,
+        quota_walkin=payload.quota_walkin,
+        quota_jkn=payload.quota_jkn,
+    )
+
+
+def _timetable(clinic: Clinic) -> dict:
+    data = selectors.timetable(clinic)
+    return {
+        "clinic_id": clinic.pk,
+        "booking_days_ahead": clinic.booking_days_ahead,
+        "booking_cutoff_minutes": clinic.booking_cutoff_minutes,
+        "is_active": clinic.is_active,
+        "hours": [
+            {"weekday": h.weekday, "opens_at": h.opens_at, "closes_at": h.closes_at}
+            for h in data.hours
+        ],
+        "services": [
+            {
+                "kind": service.kind,
+                "name": service.get_kind_display(),
+                "sessions": [
+                    {name: getattr(s, name) for name in ("id", *timetable.SESSION_FIELDS)}
+                    for s in sessions
+                ],
+            }
+            for service, sessions in data.services
+        ],
+        "closures": [_closure(c) for c in data.closures],
+    }
+
+
+def _closure(closure) -> dict:
+    return {
+        "id": closure.pk,
+        "date": closure.date,
+        "service": closure.service.kind if closure.service_id else None,
+        "reason": closure.reason,
+    }
+
+
+@router.get("/{clinic_id}/timetable", response=TimetableOut, summary="Staff: the timetable")
+def clinics_timetable(request, clinic_id: int = CLINIC_ID):
+    return _timetable(_editable_clinic(request, clinic_id))
+
+
+@router.put(
+    "/{clinic_id}/settings", response=TimetableOut, summary="Staff: booking window and cut-off"
+)
+def clinics_clinic_update(request, payload: SettingsIn, clinic_id: int = CLINIC_ID):
+    clinic = _editable_clinic(request, clinic_id)
+    clinic = timetable.clinic_update(actor=request.user, clinic=clinic, **payload.dict())
+    return _timetable(clinic)
+
+
+@router.put("/{clinic_id}/hours", response=TimetableOut, summary="Staff: the week's opening hours")
+def clinics_hours_set(request, payload: HoursWeekIn, clinic_id: int = CLINIC_ID):
+    clinic = _editable_clinic(request, clinic_id)
+    days = [h.weekday for h in payload.hours]
+    if len(set(days)) != len(days):
+        raise ValidationError.for_field("hours", _("Give each weekday once."))
+    hours = {h.weekday: (h.opens_at, h.closes_at) for h in payload.hours}
+    timetable.clinic_hours_set(actor=request.user, clinic=clinic, hours=hours)
+    return _timetable(clinic)
+
+
+@router.post(
+    "/{clinic_id}/sessions",
+    response={201: list[TimetableSessionOut]},
+    summary="Staff: add a session on some weekdays",
+)
+def clinics_session_create(request, payload: SessionCreateIn, clinic_id: int = CLINIC_ID):
+    clinic = _editable_clinic(request, clinic_id)
+    service = _staff_service(clinic, payload.service)
+    created = timetable.session_create(
+        actor=request.user, service=service, weekdays=payload.weekdays, data=_session_input(payload)
+    )
+    return Status(
+        201,
+        [{name: getattr(s, name) for name in ("id", *timetable.SESSION_FIELDS)} for s in created],
+    )
+
+
+def _session_of(clinic: Clinic, session_id: int) -> Session:
+    return get_object_or_404(Session, pk=session_id, service__clinic=clinic)
+
+
+@router.put(
+    "/{clinic_id}/sessions/{session_id}",
+    response=TimetableSessionOut,
+    summary="Staff: change a session's times or quotas",
+)
+def clinics_session_update(
+    request,
+    payload: SessionFieldsIn,
+    clinic_id: int = CLINIC_ID,
+    session_id: int = Path(..., ge=1, le=MAX_ID),
+):
+    clinic = _editable_clinic(request, clinic_id)
+    session = timetable.session_update(
+        actor=request.user, session=_session_of(clinic, session_id), data=_session_input(payload)
+    )
+    return {name: getattr(session, name) for name in ("id", *timetable.SESSION_FIELDS)}
+
+
+@router.delete(
+    "/{clinic_id}/sessions/{session_id}",
+    response={204: None},
+    summary="Staff: remove a session nobody has booked",
+)
+def clinics_session_delete(
+    request, clinic_id: int = CLINIC_ID, session_id: int = Path(..., ge=1, le=MAX_ID)
+):
+    clinic = _editable_clinic(request, clinic_id)
+    timetable.session_delete(actor=request.user, session=_session_of(clinic, session_id))
+    return Status(204, None)
+
+
+@router.post(
+    "/{clinic_id}/closures",
+    response={201: ClosureCreatedOut},
+    summary="Staff: close the clinic or a service on a day",
+)
+def clinics_closure_create(request, payload: ClosureIn, clinic_id: int = CLINIC_ID):
+    clinic = _editable_clinic(request, clinic_id)
+    service = _staff_service(clinic, payload.service) if payload.service else None
+    closure, touched = timetable.closure_create(
+        actor=request.user,
+        clinic=clinic,
+        service=service,
+        day=payload.date,
+        reason=payload.reason,
+        today=services.today_wita(),
+    )
+    return Status(201, {**_closure(closure), "bookings_that_day": touched})
+
+
+@router.delete(
+    "/{clinic_id}/closures/{closure_id}", response={204: None}, summary="Staff: reopen a day"
+)
+def clinics_closure_delete(
+    request, clinic_id: int = CLINIC_ID, closure_id: int = Path(..., ge=1, le=MAX_ID)
+):
+    clinic = _editable_clinic(request, clinic_id)
+    closure = get_object_or_404(Closure, pk=closure_id, clinic=clinic)
+    timetable.closure_delete(actor=request.user, closure=closure)
+    return Status(204, None)

@@ -13,7 +13,7 @@ from datetime import time, timedelta
 from django.db import transaction
 
 from onedata.clinics import services
-from onedata.clinics.models import Booking, Clinic, OpeningHours, Service, Session
+from onedata.clinics.models import Booking, Clinic, Closure, OpeningHours, Service, Session
 from onedata.core.models import Agency, Membership, Region, User
 from onedata.core.roles import Role
 
@@ -147,6 +147,39 @@ def _sample_bookings(clinic: Clinic, serial: int) -> None:
                 continue
 
 
+def _timetable_examples(clinics: list[Clinic]) -> None:
+    """Something to see on the staff's timetable page: an afternoon session for KIA at the
+    staff's clinic, and a closed day next week (a dental service on training)."""
+    from onedata.clinics import timetable
+
+    staff_clinic = next(c for c, _serial in clinics if c.agency.slug == STAFF_CLINIC)
+    kia = staff_clinic.services.get(kind=Service.Kind.KIA)
+    if not kia.sessions.filter(starts_at=time(14, 0)).exists():
+        timetable.session_create(
+            actor="demo",
+            service=kia,
+            weekdays=[1, 3],  # Tuesday and Thursday afternoons: pregnant mothers' class
+            data=timetable.SessionInput(
+                starts_at=time(14, 0),
+                ends_at=time(16, 0),
+                quota_online=10,
+                quota_walkin=5,
+            ),
+        )
+    today = services.today_wita()
+    day = today + timedelta(days=(7 - today.weekday()) % 7 + 2)  # Wednesday after next Monday
+    dental = staff_clinic.services.get(kind=Service.Kind.DENTAL)
+    if not Closure.objects.filter(service=dental, date=day).exists():
+        timetable.closure_create(
+            actor="demo",
+            clinic=staff_clinic,
+            service=dental,
+            day=day,
+            reason="Pelatihan petugas poli gigi",
+            today=today,
+        )
+
+
 @transaction.atomic
 def seed(stdout=None) -> None:
     province = Region.objects.get(code="51")
@@ -183,6 +216,7 @@ def seed(stdout=None) -> None:
         Membership.objects.get_or_create(
             user=staff, agency=Agency.objects.get(slug=STAFF_CLINIC), role=Role.CLINIC_STAFF
         )
+    _timetable_examples(clinics)
     for clinic, serial in clinics:
         _sample_bookings(clinic, serial)
     if stdout is not None:

@@ -92,3 +92,123 @@ class CodeForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
     )
+
+
+# --- the timetable page (clinic staff) -------------------------------------------------------
+
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+NUMBER_INPUT = forms.NumberInput(attrs={"inputmode": "numeric", "min": 0})
+
+
+class SettingsForm(forms.Form):
+    booking_days_ahead = forms.IntegerField(
+        label=_("Booking window (days ahead)"),
+        min_value=0,
+        max_value=90,
+        help_text=_("0 means today only."),
+        widget=NUMBER_INPUT,
+    )
+    booking_cutoff_minutes = forms.IntegerField(
+        label=_("Booking closes (minutes before the session ends)"),
+        min_value=0,
+        max_value=600,
+        widget=NUMBER_INPUT,
+    )
+    is_active = forms.BooleanField(label=_("Taking online bookings"), required=False)
+
+
+class HoursForm(forms.Form):
+    """One row per weekday; both times empty means closed that day."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from onedata.clinics.models import Weekday
+
+        for day, label in Weekday.choices:
+            self.fields[f"opens_{day}"] = forms.TimeField(
+                label=_("%(day)s opens") % {"day": label}, required=False, widget=TIME_INPUT
+            )
+            self.fields[f"closes_{day}"] = forms.TimeField(
+                label=_("%(day)s closes") % {"day": label}, required=False, widget=TIME_INPUT
+            )
+
+    def rows(self):
+        from onedata.clinics.models import Weekday
+
+        return [
+            (label, self[f"opens_{day}"], self[f"closes_{day}"], f"hours_{day}")
+            for day, label in Weekday.choices
+        ]
+
+    def hours(self) -> dict:
+        data = self.cleaned_data
+        return {day: (data.get(f"opens_{day}"), data.get(f"closes_{day}")) for day in range(7)}
+
+
+class SessionForm(forms.Form):
+    """A session's times and quotas (editing one session)."""
+
+    starts_at = forms.TimeField(label=_("Starts"), required=False, widget=TIME_INPUT)
+    ends_at = forms.TimeField(label=_("Ends"), required=False, widget=TIME_INPUT)
+    quota_online = forms.IntegerField(
+        label=_("Online quota"), required=False, min_value=0, widget=NUMBER_INPUT
+    )
+    quota_walkin = forms.IntegerField(
+        label=_("Walk-in quota"), required=False, min_value=0, widget=NUMBER_INPUT
+    )
+    quota_jkn = forms.IntegerField(
+        label=_("Of which JKN (optional)"),
+        required=False,
+        min_value=0,
+        help_text=_("Empty: JKN and non-JKN patients share the online quota."),
+        widget=NUMBER_INPUT,
+    )
+
+    def session_input(self):
+        from onedata.clinics.timetable import SessionInput
+
+        data = self.cleaned_data
+        return SessionInput(
+            starts_at=data.get("starts_at"),
+            ends_at=data.get("ends_at"),
+            quota_online=data.get("quota_online"),
+            quota_walkin=data.get("quota_walkin"),
+            quota_jkn=data.get("quota_jkn"),
+        )
+
+
+class SessionAddForm(SessionForm):
+    service = forms.ChoiceField(label=_("Service"))
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Days"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    field_order = ["service", "weekdays", "starts_at", "ends_at", "quota_online"]
+
+    def __init__(self, *args, clinic, **kwargs):
+        super().__init__(*args, **kwargs)
+        from onedata.clinics.models import Weekday
+
+        self.fields["service"].choices = [
+            (s.pk, s.get_kind_display()) for s in clinic.services.order_by("kind")
+        ]
+        self.fields["weekdays"].choices = Weekday.choices
+
+
+class ClosureForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    service = forms.ChoiceField(label=_("What closes"), required=False)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("Shown to citizens, e.g. Galungan holiday."),
+    )
+
+    def __init__(self, *args, clinic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", _("The whole clinic"))] + [
+            (s.pk, s.get_kind_display()) for s in clinic.services.order_by("kind")
+        ]

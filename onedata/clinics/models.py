@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onedata.core.models import Agency
 from onedata.core.nik import mask_nik
+from onedata.core.phone import mask_phone
 
 
 class Weekday(models.IntegerChoices):
@@ -343,6 +344,10 @@ class Booking(models.Model):
     @property
     def nik_masked(self) -> str:
         return mask_nik(self.nik)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone) if self.phone else ""
 
     @property
     def is_active(self) -> bool:

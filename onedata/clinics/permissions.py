@@ -39,6 +39,19 @@ def can_manage_queue(user, clinic) -> bool:
     )
 
 
+def can_edit_timetable(user, clinic) -> bool:
+    """Change the clinic's booking settings, opening hours, sessions, quotas and closures:
+    clinic staff or the agency admin of this clinic's own agency (and platform admins)."""
+    if not _active(user):
+        return False
+    if scope.is_platform_admin(user):
+        return True
+    return any(
+        m.role in (Role.CLINIC_STAFF, Role.AGENCY_ADMIN) and m.agency_id == clinic.agency_id
+        for m in scope.memberships_of(user)
+    )
+
+
 def staff_clinics(user):
     """The clinics whose queue this user runs."""
     from onedata.clinics.models import Clinic

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 
 from onedata.clinics import ranking, services, waits
 from onedata.clinics.models import Booking, Clinic, Closure, Service, Session
@@ -309,3 +309,31 @@ def today_bookings(clinic: Clinic, service: Service | None = None, *, now=None):
     if service is not None:
         bookings = bookings.filter(service=service)
     return bookings.order_by("service__kind", "queue_number")
+
+
+@dataclass
+class Timetable:
+    hours: list
+    services: list[tuple[Service, list[Session]]]
+    closures: list[Closure]
+
+
+def timetable(clinic: Clinic, *, now: datetime | None = None) -> Timetable:
+    """What the timetable page and API show: the week's hours, each service's sessions
+    (Monday first), and the closures from today on (the clinic's own and holidays)."""
+    today = services.today_wita(now or services.now_utc())
+    rows = list(
+        clinic.services.order_by("kind").prefetch_related(
+            Prefetch("sessions", queryset=Session.objects.order_by("weekday", "starts_at"))
+        )
+    )
+    return Timetable(
+        hours=list(clinic.hours.order_by("weekday", "opens_at")),
+        services=[(service, list(service.sessions.all())) for service in rows],
+        closures=list(
+            Closure.objects.filter(date__gte=today)
+            .filter(Q(clinic=clinic) | Q(clinic__isnull=True, service__isnull=True))
+            .select_related("service")
+            .order_by("date", "pk")[:100]
+        ),
+    )

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Max, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,12 +29,12 @@ from onedata.clinics.models import Booking, Clinic, Closure, Service, Session, V
 from onedata.core import audit, ratelimit
 from onedata.core.errors import Conflict, NotFound, RateLimited, ValidationError
 from onedata.core.nik import NikError, validate_nik
+from onedata.core.phone import PhoneError, normalise_phone
 from onedata.core.regions import known_district_codes
 
 WITA = ZoneInfo("Asia/Makassar")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
 CODE_LENGTH = 8
-PHONE_PATTERN = re.compile(r"^(\+62|62|0)8[0-9]{7,12}$")
 BPJS_PATTERN = re.compile(r"^[0-9]{13}$")
 RECENT_DAYS = 14
 RECENT_VISITS = 60
@@ -180,9 +180,13 @@ def clean_identity(
         fields["name"] = [_("Write the patient's name.")]
     elif len(name) > 150:
         fields["name"] = [_("The name is too long (at most 150 characters).")]
-    phone = re.sub(r"[\s().-]", "", phone or "")
-    if not PHONE_PATTERN.match(phone):
+    try:
+        phone = normalise_phone(phone or "")
+    except PhoneError:
         fields["phone"] = [_("Write a mobile number such as 0812 3456 7890.")]
+    else:
+        if phone.startswith("+62") and not phone.startswith("+628"):
+            fields["phone"] = [_("Write a mobile number (it starts with 08), not a landline.")]
     email = (email or "").strip()
     if email:
         try:
@@ -322,33 +326,39 @@ def booking_create(
                 "session", _("That session is not open for booking on that day.")
             )
     _rate_limit(ip, identity.nik)
-    try:
-        with transaction.atomic():
-            booking = _allocate(
-                actor=actor,
-                service=service_obj,
-                sessions=sessions,
-                day=day,
-                identity=identity,
-                channel=Booking.Channel.ONLINE,
-                idempotency_key=idempotency_key,
-                request_hash=request_hash,
-                now=now,
+    minutes = minutes_per_patient(service_obj, now)  # read before the lock
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                booking = _allocate(
+                    actor=actor,
+                    service=service_obj,
+                    sessions=sessions,
+                    day=day,
+                    identity=identity,
+                    channel=Booking.Channel.ONLINE,
+                    idempotency_key=idempotency_key,
+                    request_hash=request_hash,
+                    now=now,
+                    minutes=minutes,
+                )
+            break
+        except _Replay as replay:
+            return _same_request(replay.booking, request_hash), False
+        except IntegrityError:
+            # The number and the NIK were checked under the lock, so either a parallel
+            # twin of this request (same idempotency key) won, or the booking code was
+            # drawn twice: answer with the twin's booking, or draw again.
+            earlier = (
+                Booking.objects.filter(idempotency_key=idempotency_key).first()
+                if idempotency_key
+                else None
             )
-    except _Replay as replay:
-        return _same_request(replay.booking, request_hash), False
-    except IntegrityError:
-        # Only the idempotency key can collide here (the number and the NIK were checked
-        # under the lock): a parallel twin of this request won. Answer with its booking.
-        earlier = (
-            Booking.objects.filter(idempotency_key=idempotency_key).first()
-            if idempotency_key
-            else None
-        )
-        if earlier is None:
-            raise
-        return _same_request(earlier, request_hash), False
-    if booking.email:
+            if earlier is not None:
+                return _same_request(earlier, request_hash), False
+            if attempt == 2:
+                raise
+    if booking.email or (booking.phone and _sms_on()):
         transaction.on_commit(lambda: _send_confirmation(booking.pk))
     return booking, True
 
@@ -372,31 +382,52 @@ def _allocate(
     idempotency_key: str,
     request_hash: str,
     now: datetime,
+    minutes: float,
+    checked_in: bool = False,
 ) -> Booking:
-    """Runs with the day counter locked: quota, duplicate and number checks are final."""
-    counter = locks.lock_day(service.pk, day)
-    if idempotency_key:
-        earlier = Booking.objects.filter(idempotency_key=idempotency_key).first()
-        if earlier is not None:
-            raise _Replay(earlier)
-    day_bookings = Booking.objects.filter(service=service, date=day).exclude(
-        status=Status.CANCELLED
+    """Runs inside the caller's transaction and takes the day lock: quota, duplicate and
+    number checks are final. Five statements with the lock held (claim, one aggregate,
+    the booking, its first timeline event, the audit event); ``minutes`` (the service's
+    recent minutes per patient) is read before the lock."""
+    number = locks.claim_number(service.pk, day)
+    nik = identity.nik
+    used = (
+        Booking.objects.filter(service_id=service.pk, date=day)
+        .exclude(status=Status.CANCELLED)
+        .order_by()
+        .values("session_id", "channel", "jkn")
+        .annotate(
+            n=Count("pk"),
+            waiting=Count("pk", filter=Q(status__in=Booking.WAITING)),
+            same_nik=Count("pk", filter=Q(nik=nik, status__in=Booking.ACTIVE)) if nik else Value(0),
+        )
     )
-    if identity.nik and day_bookings.filter(nik=identity.nik, status__in=Booking.ACTIVE).exists():
+    counts: dict[tuple[int, str, bool], int] = {}
+    ahead = duplicate = 0
+    for row in used:
+        counts[(row["session_id"], row["channel"], row["jkn"])] = row["n"]
+        ahead += row["waiting"]
+        duplicate += row["same_nik"]
+    if duplicate:
+        if idempotency_key:  # a twin of this request committed while this one waited
+            earlier = Booking.objects.filter(idempotency_key=idempotency_key).first()
+            if earlier is not None:
+                raise _Replay(earlier)
         raise DuplicateBooking(
             _("This NIK already has a queue number for this service on that day."),
             fields={"nik": [_("Already booked for this service on that day.")]},
         )
     jkn = bool(identity.bpjs_number)
+    online = channel == Booking.Channel.ONLINE
     session = None
     for candidate in sessions:
-        used = day_bookings.filter(session=candidate, channel=channel)
-        online = channel == Booking.Channel.ONLINE
+        taken_jkn = counts.get((candidate.pk, channel, True), 0)
+        taken_other = counts.get((candidate.pk, channel, False), 0)
         quota = candidate.quota_online if online else candidate.quota_walkin
-        if used.count() >= quota:
+        if taken_jkn + taken_other >= quota:
             continue
-        if channel == Booking.Channel.ONLINE and candidate.quota_jkn is not None:
-            same_payer = used.filter(jkn=jkn).count()
+        if online and candidate.quota_jkn is not None:
+            same_payer = taken_jkn if jkn else taken_other
             limit = candidate.quota_jkn if jkn else candidate.quota_online - candidate.quota_jkn
             if same_payer >= limit:
                 continue
@@ -404,11 +435,6 @@ def _allocate(
         break
     if session is None:
         raise QuotaFull(_("No numbers left for this service on that day. Choose another day."))
-    taken = set(day_bookings.order_by().values_list("queue_number", flat=True))
-    number = next(n for n in range(1, counter.last_number + 2) if n not in taken)
-    if number > counter.last_number:
-        counter.last_number = number
-        counter.save(update_fields=["last_number"])
     booking = Booking(
         code=_new_code(),
         clinic_id=service.clinic_id,
@@ -418,31 +444,28 @@ def _allocate(
         queue_number=number,
         channel=channel,
         jkn=jkn,
-        nik=identity.nik,
+        nik=nik,
         name=identity.name,
         phone=identity.phone,
         email=identity.email,
         bpjs_number=identity.bpjs_number,
-        user=actor if getattr(actor, "is_authenticated", False) else None,
+        user=_user(actor),
         idempotency_key=idempotency_key,
         request_hash=request_hash,
-        estimated_service_at=now,
+        status=Status.CHECKED_IN if checked_in else Status.BOOKED,
+        checked_in_at=now if checked_in else None,
+        estimated_service_at=waits.estimated_service_at(
+            at_wita(day, session.starts_at), now, ahead, minutes, service.counters
+        ),
     )
-    booking.estimated_service_at = estimate_for(booking, now)
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                booking.save()
-            break
-        except IntegrityError:
-            if Booking.objects.filter(code=booking.code).exists():
-                booking.code = _new_code()  # one chance in 10^12: draw again
-                continue
-            raise
-    VisitEvent.objects.create(booking=booking, status=Status.BOOKED, at=now, actor=_user(actor))
+    booking.save(force_insert=True)  # a code drawn twice (1 in 10^12) fails; caller retries
+    if checked_in:
+        _event(booking, Status.CHECKED_IN, [Task.WAIT_ADMISSION], actor, now)
+    else:
+        VisitEvent.objects.create(booking=booking, status=Status.BOOKED, at=now, actor=_user(actor))
     audit.record(
         actor=actor,
-        action="clinics.booking.create",
+        action="clinics.walkin.issue" if checked_in else "clinics.booking.create",
         obj=booking,
         after=audit.snapshot(booking, ["service", "date", "queue_number", "channel", "nik"]),
     )
@@ -457,8 +480,9 @@ def walkin_issue(
     day = today_wita(now)
     sessions = _open_sessions(service.clinic, service, day, now, walkin=True)
     identity = Identity("", " ".join((name or "").split())[:150], "", "", "")
+    minutes = minutes_per_patient(service, now)
     with transaction.atomic():
-        booking = _allocate(
+        return _allocate(
             actor=actor,
             service=service,
             sessions=sessions,
@@ -468,19 +492,19 @@ def walkin_issue(
             idempotency_key="",
             request_hash="",
             now=now,
+            minutes=minutes,
+            checked_in=True,
         )
-        _event(booking, Status.CHECKED_IN, [Task.WAIT_ADMISSION], actor, now)
-        booking.status = Status.CHECKED_IN
-        booking.checked_in_at = now
-        booking.save(update_fields=["status", "checked_in_at"])
-    return booking
 
 
 def booking_cancel(*, actor, booking: Booking, now: datetime | None = None) -> Booking:
-    """Cancel up to the start of the session; the number goes back to the pool."""
+    """Cancel up to the start of the session. The place goes back to the quota at once.
+    The number itself goes back to the pool only when nobody holds a later one (it was the
+    highest handed out that day): handing a freed lower number to a later booking would
+    put that person ahead of everyone who booked before them."""
     now = now or now_utc()
     with transaction.atomic():
-        locks.lock_day(booking.service_id, booking.date)
+        counter = locks.lock_day(booking.service_id, booking.date)
         booking = Booking.objects.select_related("session", "service").get(pk=booking.pk)
         if booking.status != Status.BOOKED:
             raise WrongState(_("Only a booking that is still waiting can be cancelled."))
@@ -492,6 +516,13 @@ def booking_cancel(*, actor, booking: Booking, now: datetime | None = None) -> B
         booking.status = Status.CANCELLED
         booking.cancelled_at = now
         booking.save(update_fields=["status", "cancelled_at"])
+        if counter.last_number == booking.queue_number:
+            highest = (
+                Booking.objects.filter(service_id=booking.service_id, date=booking.date)
+                .exclude(status=Status.CANCELLED)
+                .aggregate(top=Max("queue_number"))["top"]
+            )
+            locks.release_number(counter.pk, booking.queue_number, highest or 0)
         _event(booking, Status.CANCELLED, [Task.CANCELLED], actor, now)
         audit.record(
             actor=actor,
@@ -662,7 +693,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
         Booking.objects.filter(
             status=Status.BOOKED, date__gte=today, date__lte=today + timedelta(days=1)
         )
-        .exclude(email="")
+        .filter(Q(email__gt="") | Q(phone__gt="") if _sms_on() else Q(email__gt=""))
         .filter(reminder_sent_at__isnull=True)
     )
     for booking in due.select_related("session", "service", "clinic__agency"):
@@ -713,16 +744,36 @@ def _mail(booking: Booking, *, reminder: bool) -> None:
         )
         % words
     )
-    # A mail the notification service refuses must not undo the booking.
-    with contextlib.suppress(ValidationError, Conflict, NotFound):
-        notify.send(
-            module="clinics",
-            to=[booking.email],
-            subject=subject,
-            text=text,
-            channel="email",
-            idempotency_key=f"clinics-{'reminder' if reminder else 'confirm'}-{booking.code}",
+    kind = "reminder" if reminder else "confirm"
+    # A message the notification service refuses must not undo the booking.
+    if booking.email:
+        with contextlib.suppress(ValidationError, Conflict, NotFound):
+            notify.send(
+                module="clinics",
+                to=[booking.email],
+                subject=subject,
+                text=text,
+                channel="email",
+                idempotency_key=f"clinics-{kind}-{booking.code}",
+            )
+    if booking.phone and _sms_on():
+        short = (
+            _("Queue %(ticket)s, %(clinic)s, %(date)s about %(time)s WITA. Booking code %(code)s.")
+            % words
         )
+        with contextlib.suppress(ValidationError, Conflict, NotFound):
+            notify.send(
+                module="clinics",
+                to=[booking.phone],
+                text=short,
+                channel="sms",
+                idempotency_key=f"clinics-{kind}-sms-{booking.code}",
+            )
+
+
+def _sms_on() -> bool:
+    """SMS goes through the notification service only where a provider is configured."""
+    return bool(getattr(settings, "NOTIFY_SMS_URL", ""))
 
 
 # --- set-up (demo, back office, tests) ------------------------------------------------------

@@ -1,8 +1,8 @@
 """Background work of the clinic queue. Tasks only call services.
 
-Run every few minutes (cron or a scheduler: ``onedata manage clinics_tick`` enqueues
-both): bookings still waiting after their session become no-shows; reminders go two
-hours before a session.
+``clinics_tick`` runs every five minutes (``schedule.py``; the scheduler enqueues it, or
+cron runs ``manage.py clinics_tick``): bookings still waiting after their session become
+no-shows; reminders go two hours before a session.
 """
 
 from django_tasks import task
@@ -18,3 +18,9 @@ def mark_no_shows() -> int:
 @task()
 def send_reminders() -> int:
     return services.send_reminders()
+
+
+@task()
+def clinics_tick() -> dict:
+    """The periodic sweep: no-shows first (they must not get a reminder), then reminders."""
+    return {"no_shows": services.mark_no_shows(), "reminders": services.send_reminders()}

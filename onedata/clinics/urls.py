@@ -15,6 +15,7 @@ urlpatterns = [
     path("petugas/", views.console_index, name="console_index"),
     path("petugas/<int:clinic_id>/", views.console, name="console"),
     path("petugas/<int:clinic_id>/aksi/", views.console_action, name="console_action"),
+    path("petugas/<int:clinic_id>/jadwal/", views.timetable_edit, name="timetable"),
     path("layar/<int:clinic_id>/", views.board, name="board"),
     path("layar/<int:clinic_id>/isi/", views.board_panel, name="board_panel"),
     path("statistik/", views.statistics, name="statistics"),

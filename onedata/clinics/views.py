@@ -16,13 +16,24 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from onedata.clinics import calendar, permissions, selectors, services
-from onedata.clinics.forms import BookingForm, CodeForm, SearchForm
-from onedata.clinics.models import Booking, Clinic
+from onedata.clinics import calendar, permissions, selectors, services, timetable
+from onedata.clinics.forms import (
+    BookingForm,
+    ClosureForm,
+    CodeForm,
+    HoursForm,
+    SearchForm,
+    SessionAddForm,
+    SessionForm,
+    SettingsForm,
+)
+from onedata.clinics.models import Booking, Clinic, Closure, Session
 from onedata.core.errors import DomainError, NotFound
 from onedata.core.forms import apply_error
 
@@ -258,6 +269,7 @@ def console(request, clinic_id: int):
             "rows": rows,
             "bookings": bookings,
             "desk": request.session.get("clinics_desk", "1"),
+            "can_edit_timetable": permissions.can_edit_timetable(request.user, clinic),
             "today": services.today_wita(),
         },
     )
@@ -435,3 +447,193 @@ def _minutes(value) -> float | None:
     if isinstance(value, timedelta):
         return round(value.total_seconds() / 60, 1)
     return round(float(value) / 60_000_000, 1)  # SQLite gives microseconds
+
+
+# --- the timetable (clinic staff) ----------------------------------------------------------
+
+
+def _editable_clinic(request, clinic_id: int) -> Clinic:
+    clinic = get_object_or_404(Clinic.objects.select_related("agency"), pk=clinic_id)
+    if not permissions.can_edit_timetable(request.user, clinic):
+        raise PermissionDenied
+    return clinic
+
+
+def _timetable_forms(clinic: Clinic, data=None, which: str = "") -> dict:
+    """Every form of the page, unbound with today's values, except the one posted."""
+    hours_initial = {}
+    for h in clinic.hours.all():
+        hours_initial[f"opens_{h.weekday}"] = h.opens_at
+        hours_initial[f"closes_{h.weekday}"] = h.closes_at
+    settings_initial = {
+        "booking_days_ahead": clinic.booking_days_ahead,
+        "booking_cutoff_minutes": clinic.booking_cutoff_minutes,
+        "is_active": clinic.is_active,
+    }
+    return {
+        "settings_form": SettingsForm(
+            data if which == "settings" else None, initial=settings_initial
+        ),
+        "hours_form": HoursForm(data if which == "hours" else None, initial=hours_initial),
+        "session_add_form": SessionAddForm(
+            data if which == "session_add" else None,
+            clinic=clinic,
+            prefix="new",
+            initial={"weekdays": [0, 1, 2, 3, 4, 5]},
+        ),
+        "closure_form": ClosureForm(data if which == "closure" else None, clinic=clinic),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def timetable_edit(request, clinic_id: int):
+    """Booking settings, opening hours, sessions and quotas, closures: one page, one form
+    per part; a form with mistakes comes back with what was typed, errors beside fields."""
+    clinic = _editable_clinic(request, clinic_id)
+    which = request.POST.get("form", "") if request.method == "POST" else ""
+    forms_ = _timetable_forms(clinic, request.POST, which)
+    edited_session, edited_form = None, None
+    if request.method == "POST":
+        done, edited_session, edited_form = _timetable_post(request, clinic, which, forms_)
+        if done:
+            return redirect(reverse("clinics:timetable", args=[clinic.pk]) + done)
+    data = selectors.timetable(clinic)
+    services_rows = []
+    for service, sessions in data.services:
+        rows = []
+        for session in sessions:
+            if edited_session is not None and session.pk == edited_session:
+                form = edited_form
+            else:
+                form = SessionForm(
+                    prefix=f"s{session.pk}",
+                    initial={name: getattr(session, name) for name in timetable.SESSION_FIELDS},
+                )
+            rows.append((session, form))
+        services_rows.append((service, rows))
+    errors = any(f.errors for f in [*forms_.values(), edited_form] if f is not None and f.is_bound)
+    return render(
+        request,
+        "clinics/timetable.html",
+        {
+            "clinic": clinic,
+            "services_rows": services_rows,
+            "closures": data.closures,
+            **forms_,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _timetable_post(request, clinic: Clinic, which: str, forms_: dict):
+    """Returns (anchor to redirect to, or "" when the page is shown again; the session
+    being edited; its bound form)."""
+    actor = request.user
+    try:
+        if which == "settings":
+            form = forms_["settings_form"]
+            if form.is_valid():
+                timetable.clinic_update(actor=actor, clinic=clinic, **form.cleaned_data)
+                messages.success(request, _("Booking settings saved."))
+                return "#settings", None, None
+        elif which == "hours":
+            form = forms_["hours_form"]
+            if form.is_valid():
+                try:
+                    timetable.clinic_hours_set(actor=actor, clinic=clinic, hours=form.hours())
+                except DomainError as error:
+                    for name, problems in error.fields.items():
+                        day = name.removeprefix("hours_")
+                        for problem in problems:
+                            form.add_error(f"opens_{day}" if day.isdigit() else None, problem)
+                else:
+                    messages.success(request, _("Opening hours saved."))
+                    return "#hours", None, None
+        elif which == "session_add":
+            form = forms_["session_add_form"]
+            if form.is_valid():
+                service = clinic.services.get(pk=form.cleaned_data["service"])
+                try:
+                    created = timetable.session_create(
+                        actor=actor,
+                        service=service,
+                        weekdays=form.cleaned_data["weekdays"],
+                        data=form.session_input(),
+                    )
+                except DomainError as error:
+                    apply_error(form, error)
+                else:
+                    messages.success(
+                        request,
+                        ngettext("%(n)d session added.", "%(n)d sessions added.", len(created))
+                        % {"n": len(created)},
+                    )
+                    return f"#service-{service.pk}", None, None
+        elif which == "session":
+            session = get_object_or_404(
+                Session, pk=request.POST.get("session") or 0, service__clinic=clinic
+            )
+            if request.POST.get("delete"):
+                timetable.session_delete(actor=actor, session=session)
+                messages.success(request, _("Session removed."))
+                return f"#service-{session.service_id}", None, None
+            form = SessionForm(request.POST, prefix=f"s{session.pk}")
+            if form.is_valid():
+                try:
+                    timetable.session_update(
+                        actor=actor, session=session, data=form.session_input()
+                    )
+                except DomainError as error:
+                    apply_error(form, error)
+                else:
+                    messages.success(request, _("Session saved."))
+                    return f"#session-{session.pk}", None, None
+            messages.error(request, _("The session was not saved; see the marked fields."))
+            return "", session.pk, form
+        elif which == "closure":
+            form = forms_["closure_form"]
+            if form.is_valid():
+                data = form.cleaned_data
+                service = (
+                    clinic.services.filter(pk=data["service"]).first() if data["service"] else None
+                )
+                try:
+                    closure, touched = timetable.closure_create(
+                        actor=actor,
+                        clinic=clinic,
+                        service=service,
+                        day=data["date"],
+                        reason=data["reason"],
+                        today=services.today_wita(),
+                    )
+                except DomainError as error:
+                    apply_error(form, error)
+                else:
+                    messages.success(
+                        request,
+                        _("Closed on %(date)s.") % {"date": closure.date.strftime("%d-%m-%Y")},
+                    )
+                    if touched:
+                        messages.warning(
+                            request,
+                            ngettext(
+                                "%(n)d person booked that day: tell them the clinic is closed.",
+                                "%(n)d people booked that day: tell them the clinic is closed.",
+                                touched,
+                            )
+                            % {"n": touched},
+                        )
+                    return "#closures", None, None
+        elif which == "closure_delete":
+            closure = get_object_or_404(Closure, pk=request.POST.get("closure") or 0, clinic=clinic)
+            timetable.closure_delete(actor=actor, closure=closure)
+            messages.success(request, _("The day is open again."))
+            return "#closures", None, None
+        else:
+            messages.error(request, _("Unknown action."))
+            return "#", None, None
+    except DomainError as error:
+        messages.error(request, error.message)
+        return "#", None, None
+    return "", None, None

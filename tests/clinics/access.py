@@ -55,6 +55,44 @@ def clinic_staff(actor) -> bool:
     )
 
 
+def timetable_editor(actor) -> bool:
+    """Clinic staff or the agency admin of the clinic's own agency, or a platform admin."""
+    return actor.role == Role.PLATFORM_ADMIN or (
+        actor.role in (Role.CLINIC_STAFF, Role.AGENCY_ADMIN) and actor.place == "own"
+    )
+
+
+def _session_pk(w):
+    return w.extra["clinic"].services.get().sessions.order_by("pk").last().pk
+
+
+def _spare_session(w):
+    """A session nobody booked (created fresh for each call, so a delete always finds one)."""
+    service = w.extra["clinic"].services.get()
+    spare = service.sessions.filter(starts_at=time(23, 59)).first() or Session.objects.create(
+        service=service,
+        weekday=0,
+        starts_at=time(23, 59),
+        ends_at=time(23, 59, 30),
+        quota_online=0,
+        quota_walkin=0,
+    )
+    return spare.pk
+
+
+def _closure_pk(w):
+    from onedata.clinics.models import Closure
+
+    closure, _ = Closure.objects.get_or_create(
+        clinic=w.extra["clinic"], date=w.extra["tomorrow"] + timedelta(days=30), reason="Matrix"
+    )
+    return closure.pk
+
+
+def _session_body(w):
+    return {"starts_at": "00:00", "ends_at": "23:59", "quota_online": 50, "quota_walkin": 50}
+
+
 def analyst(actor) -> bool:
     return actor.role in (Role.PLATFORM_ADMIN, Role.HEALTH_ANALYST)
 
@@ -111,6 +149,98 @@ CASES = {
             lambda w: f"/antrean/petugas/{_clinic(w)}/aksi/",
             clinic_staff,
             data=lambda w: {"action": "call_next", "service": _service_pk(w), "desk": "2"},
+        )
+    ],
+    "clinics:timetable": [
+        Case("GET", lambda w: f"/antrean/petugas/{_clinic(w)}/jadwal/", timetable_editor),
+        Case(
+            "POST",
+            lambda w: f"/antrean/petugas/{_clinic(w)}/jadwal/",
+            timetable_editor,
+            data=lambda w: {
+                "form": "settings",
+                "booking_days_ahead": "7",
+                "booking_cutoff_minutes": "30",
+                "is_active": "on",
+            },
+        ),
+    ],
+    "api:clinics_timetable": [
+        Case("GET", lambda w: f"/api/v1/clinics/{_clinic(w)}/timetable", timetable_editor)
+    ],
+    "api:clinics_clinic_update": [
+        Case(
+            "PUT",
+            lambda w: f"/api/v1/clinics/{_clinic(w)}/settings",
+            timetable_editor,
+            json=True,
+            data=lambda w: {
+                "booking_days_ahead": 7,
+                "booking_cutoff_minutes": 30,
+                "is_active": True,
+            },
+        )
+    ],
+    "api:clinics_hours_set": [
+        Case(
+            "PUT",
+            lambda w: f"/api/v1/clinics/{_clinic(w)}/hours",
+            timetable_editor,
+            json=True,
+            data=lambda w: {"hours": [{"weekday": 0, "opens_at": "07:30", "closes_at": "14:00"}]},
+        )
+    ],
+    "api:clinics_session_create": [
+        Case(
+            "POST",
+            lambda w: f"/api/v1/clinics/{_clinic(w)}/sessions",
+            timetable_editor,
+            json=True,
+            data=lambda w: {
+                "service": "general",
+                "weekdays": [0],
+                "starts_at": "00:00",
+                "ends_at": "00:01",
+                "quota_online": 0,
+                "quota_walkin": 0,
+            },
+        )
+    ],
+    "api:clinics_session_update": [
+        Case(
+            "PUT",
+            lambda w: f"/api/v1/clinics/{_clinic(w)}/sessions/{_session_pk(w)}",
+            timetable_editor,
+            json=True,
+            data=_session_body,
+        )
+    ],
+    "api:clinics_session_delete": [
+        Case(
+            "DELETE",
+            lambda w: f"/api/v1/clinics/{_clinic(w)}/sessions/{_spare_session(w)}",
+            timetable_editor,
+            json=True,
+        )
+    ],
+    "api:clinics_closure_create": [
+        Case(
+            "POST",
+            lambda w: f"/api/v1/clinics/{_clinic(w)}/closures",
+            timetable_editor,
+            json=True,
+            data=lambda w: {
+                "date": (w.extra["tomorrow"] + timedelta(days=40)).isoformat(),
+                "reason": "Matrix",
+            },
+        )
+    ],
+    "api:clinics_closure_delete": [
+        Case(
+            "DELETE",
+            lambda w: f"/api/v1/clinics/{_clinic(w)}/closures/{_closure_pk(w)}",
+            timetable_editor,
+            json=True,
         )
     ],
     "clinics:board": [Case("GET", lambda w: f"/antrean/layar/{_clinic(w)}/", public)],

@@ -109,13 +109,18 @@ def test_the_same_idempotency_key_answers_200_with_the_first_booking(client, cli
     assert other.status_code == 409
 
 
-def test_cancelling_frees_the_number_for_the_next_booking(client, clinics, tomorrow):
+def test_cancelling_frees_the_place_for_the_next_booking(client, clinics, tomorrow):
+    # The quota is 2: after a cancellation a third person gets a number. Number 1 had a
+    # later number (2), so it is not handed out again: the newcomer gets 3, behind 2.
     code = post(client, body(clinics["densel"], tomorrow, 1)).json()["code"]
     post(client, body(clinics["densel"], tomorrow, 2))
+    assert post(client, body(clinics["densel"], tomorrow, 4)).json()["error"]["code"] == (
+        "quota_full"
+    )
     cancelled = client.post(f"{URL}/{code}/cancel")
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
     again = post(client, body(clinics["densel"], tomorrow, 3))
-    assert again.json()["queue_number"] == 1
+    assert again.status_code == 201 and again.json()["queue_number"] == 3
     assert client.post(f"{URL}/{code}/cancel").status_code == 409
 
 

@@ -5,7 +5,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from onedata.clinics import services
-from onedata.clinics.models import Booking, Closure, VisitEvent
+from onedata.clinics.models import Booking, Closure, DayCounter, VisitEvent
 from onedata.core.errors import RateLimited, ValidationError
 from onedata.notifications.models import Message
 from tests.clinics.factories import book, make_clinic, unique_nik, wita
@@ -62,6 +62,19 @@ def test_a_nik_with_an_unknown_region_code_is_refused(clinic):
 def test_phone_numbers_may_be_written_with_spaces_or_plus_62(clinic):
     booking = book(clinic, DAY, 1, EARLY, phone="+62 812-3456-7890")
     assert booking.phone == "+6281234567890"
+
+
+def test_phone_numbers_are_stored_in_e164_and_shown_masked(clinic):
+    booking = book(clinic, DAY, 1, EARLY, phone="0812 3456 7890")
+    assert booking.phone == "+6281234567890"  # the same number as on a core profile
+    assert booking.phone_masked == "+62812••••••90"
+
+
+@pytest.mark.parametrize("phone", ["0361 234567", "+62 361 234 567", "08-12", "telepon"])
+def test_a_landline_or_a_broken_number_is_refused_beside_the_phone_field(clinic, phone):
+    with pytest.raises(ValidationError) as caught:
+        book(clinic, DAY, 1, EARLY, phone=phone)
+    assert set(caught.value.fields) == {"phone"}
 
 
 def test_a_date_in_the_past_or_beyond_the_window_is_refused(clinic):
@@ -130,15 +143,32 @@ def test_the_same_idempotency_key_books_once(clinic):
     assert Booking.objects.count() == 1
 
 
-def test_cancelling_returns_the_number_to_the_pool(clinic):
+def test_cancelling_a_number_below_later_ones_frees_the_place_not_the_number(clinic):
     bookings = [book(clinic, DAY, n, EARLY) for n in range(3)]
     services.booking_cancel(actor=None, booking=bookings[1], now=EARLY)
     newcomer = book(clinic, DAY, 50, EARLY)
-    assert newcomer.queue_number == 2
+    assert newcomer.queue_number == 4  # never ahead of number 3, who booked earlier
     assert bookings[1].events.filter(task=VisitEvent.Task.CANCELLED).exists()
-    # The cancelled NIK may book again.
+    # The cancelled NIK is not "already booked" any more: only the full quota stops it.
     with pytest.raises(services.QuotaFull):
         book(clinic, DAY, 1, EARLY)
+
+
+def test_cancelling_the_highest_number_returns_it_to_the_pool(clinic):
+    bookings = [book(clinic, DAY, n, EARLY) for n in range(3)]
+    services.booking_cancel(actor=None, booking=bookings[1], now=EARLY)  # 2: a gap stays
+    services.booking_cancel(actor=None, booking=bookings[2], now=EARLY)  # 3: the top
+    assert DayCounter.objects.get().last_number == 1
+    assert book(clinic, DAY, 50, EARLY).queue_number == 2
+    assert book(clinic, DAY, 51, EARLY).queue_number == 3
+
+
+def test_a_cancelled_place_is_booked_again_when_the_quota_was_full(clinic):
+    bookings = [book(clinic, DAY, n, EARLY) for n in range(3)]
+    with pytest.raises(services.QuotaFull):
+        book(clinic, DAY, 60, EARLY)
+    services.booking_cancel(actor=None, booking=bookings[0], now=EARLY)
+    assert book(clinic, DAY, 60, EARLY).queue_number == 4
 
 
 def test_cancelling_is_refused_once_the_session_has_started(clinic):
@@ -222,3 +252,21 @@ def test_the_tick_command_runs_the_no_show_sweep_and_reminders(clinic):
     from django.core.management import call_command
 
     call_command("clinics_tick")  # the immediate task backend runs them at once
+
+
+def test_without_email_the_confirmation_and_reminder_go_by_sms_when_a_provider_is_set(
+    clinic, settings, django_capture_on_commit_callbacks
+):
+    from tests.notifications.test_webhooks import Receiver
+
+    provider = Receiver()
+    settings.NOTIFY_SMS_URL, settings.NOTIFY_SMS_SECRET = provider.url, "s" * 40
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            booking = book(clinic, DAY, 1, EARLY, phone="0812 3456 7890")
+        assert services.send_reminders(now=wita(DAY, 6, 30)) == 1
+    finally:
+        provider.close()
+    sms = Message.objects.filter(channel="sms").order_by("pk")
+    assert [m.to for m in sms] == [["+6281234567890"], ["+6281234567890"]]
+    assert booking.code in sms[0].text and booking.ticket in sms[1].text

@@ -1,5 +1,5 @@
-"""``manage.py clinics_tick``: queue the clinic queue's periodic jobs (no-shows, reminders).
-Meant for cron, every five minutes."""
+"""``manage.py clinics_tick``: queue the clinic queue's periodic sweep (no-shows, reminders).
+For cron, every five minutes, where the scheduler (``schedule.py``) is not running."""
 
 from django.core.management.base import BaseCommand
 
@@ -10,6 +10,5 @@ class Command(BaseCommand):
     help = "Queue the no-show sweep and the booking reminders."
 
     def handle(self, *args, **options):
-        tasks.mark_no_shows.enqueue()
-        tasks.send_reminders.enqueue()
+        tasks.clinics_tick.enqueue()
         self.stdout.write("clinics: no-show sweep and reminders queued\n")
