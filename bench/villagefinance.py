@@ -283,6 +283,7 @@ def inner() -> None:  # noqa: PLR0915 - one linear script
             )
     bare_rate = POSTINGS / (time.perf_counter() - started)
     figures.append(("posting", ours_rate, bare_rate, "entries/s"))
+
     print(json.dumps(figures))
 
 

@@ -282,6 +282,141 @@ class OpenRealisationOut(Schema):
     spending_percent: float | None
 
 
+class AccountOut(Schema):
+    id: int
+    year: int
+    code: str
+    name: str
+    name_en: str
+    kind: str
+    group_code: str
+    group_name: str
+    is_active: bool
+    in_use: bool = Field(..., description="Used by a budget, a transaction or a grant")
+
+
+class AccountIn(Schema):
+    year: int = Field(..., ge=2000, le=2100)
+    group_code: str = Field(..., max_length=12, description="Group of the chart, e.g. 5.1")
+    code: str = Field(..., max_length=12, description="Starts with the group code, e.g. 5.1.4")
+    name: str = Field(..., max_length=150)
+    name_en: str = Field("", max_length=150)
+
+
+class AccountPatch(Schema):
+    name: str | None = Field(None, max_length=150)
+    name_en: str | None = Field(None, max_length=150)
+    is_active: bool | None = None
+
+
+def _account_out(account: Account, in_use: bool | None = None) -> dict:
+    return {
+        "id": account.pk,
+        "year": account.year,
+        "code": account.code,
+        "name": account.name,
+        "name_en": account.name_en,
+        "kind": account.kind,
+        "group_code": account.group_code,
+        "group_name": account.group_name,
+        "is_active": account.is_active,
+        "in_use": services.account_in_use(account) if in_use is None else in_use,
+    }
+
+
+# --- chart of accounts ---------------------------------------------------------------------
+
+
+@router.get("/chart", response=list[AccountOut], summary="The chart of accounts of a year")
+def villagefinance_chart(request, year: int | None = _year_query()):
+    if not permissions.can_view_chart(request.user):
+        raise NotAuthorized(_("Log in to see the chart of accounts."))
+    chosen = _year(year)
+    used = selectors.used_account_ids(chosen)
+    return [
+        _account_out(a, a.pk in used)
+        for a in Account.objects.filter(year=chosen).order_by("position", "code")
+    ]
+
+
+@router.post(
+    "/chart/years/{year}",
+    response={201: list[AccountOut]},
+    summary="Start the chart of a year (a copy of the latest earlier year); provincial staff",
+)
+def villagefinance_chart_load(request, year: int):
+    if not permissions.can_edit_chart(request.user):
+        raise NotAuthorized(_("Only provincial staff edit the chart of accounts."))
+    if not 2000 <= year <= 2100:
+        raise ValidationError.for_field("year", _("Choose a year from 2000 to 2100."))
+    services.chart_load(year=year, actor=request.user)
+    used = selectors.used_account_ids(year)
+    return Status(
+        201,
+        [
+            _account_out(a, a.pk in used)
+            for a in Account.objects.filter(year=year).order_by("position", "code")
+        ],
+    )
+
+
+@router.post(
+    "/chart/accounts",
+    response={201: AccountOut},
+    summary="Add an account to a group of a year's chart (provincial staff)",
+)
+def villagefinance_account_create(request, payload: AccountIn):
+    if not permissions.can_edit_chart(request.user):
+        raise NotAuthorized(_("Only provincial staff edit the chart of accounts."))
+    account = services.account_create(
+        actor=request.user,
+        year=payload.year,
+        code=payload.code,
+        name=payload.name,
+        name_en=payload.name_en,
+        group_code=payload.group_code,
+    )
+    return Status(201, _account_out(account, False))
+
+
+def _chart_account(account_id: int) -> Account:
+    account = Account.objects.filter(pk=account_id).first()
+    if account is None:
+        raise NotFound(_("No such account."))
+    return account
+
+
+@router.patch(
+    "/chart/accounts/{account_id}",
+    response={200: AccountOut},
+    summary="Rename an account or take it out of use (provincial staff)",
+)
+def villagefinance_account_update(request, account_id: int, payload: AccountPatch):
+    if not permissions.can_edit_chart(request.user):
+        raise NotAuthorized(_("Only provincial staff edit the chart of accounts."))
+    account = _chart_account(account_id)
+    services.account_update(
+        actor=request.user,
+        account=account,
+        name=account.name if payload.name is None else payload.name,
+        name_en=account.name_en if payload.name_en is None else payload.name_en,
+        is_active=account.is_active if payload.is_active is None else payload.is_active,
+    )
+    return _account_out(account)
+
+
+@router.delete(
+    "/chart/accounts/{account_id}",
+    response={204: None},
+    summary="Delete an unused account (a used one is refused with 409)",
+)
+def villagefinance_account_delete(request, account_id: int):
+    if not permissions.can_edit_chart(request.user):
+        raise NotAuthorized(_("Only provincial staff edit the chart of accounts."))
+    services.account_delete(actor=request.user, account=_chart_account(account_id))
+    return Status(204, None)
+
+
 # --- villages ------------------------------------------------------------------------------
 
 

@@ -267,6 +267,70 @@ def _year_of_entries(desa: DesaAdat, actor, year: int, today: date, seed: int, g
     return count
 
 
+def _chart_edits(year: int) -> None:
+    """What the province's staff did to this year's chart: one account added (shown on the
+    chart page as added, unused, so it can still be deleted)."""
+    if not Account.objects.filter(year=year, code="5.1.4").exists():
+        services.account_create(
+            actor="demo",
+            year=year,
+            code="5.1.4",
+            name="Pura dadia dan paibon",
+            name_en="Family temples",
+            group_code="5.1",
+        )
+
+
+def _regency_grant(desa: DesaAdat, year: int) -> None:
+    """A regency grant still planned, so the regency's staff (``admin.badung``) see the
+    'send this stage' button and the grant form next to it."""
+    regency_agency = Agency.objects.filter(region=desa.regency, kind=Agency.Kind.GOVERNMENT).first()
+    if regency_agency is None or desa.grants.filter(grantor=regency_agency).exists():
+        return
+    services.grant_create(
+        actor="demo",
+        desa=desa,
+        grantor=regency_agency,
+        year=year,
+        name=f"Hibah {regency_agency.name} {year}",
+        account=Account.objects.get(year=year, code="4.1.2"),
+        stages=[25_000_000, 25_000_000],
+    )
+
+
+def _draft(desa: DesaAdat, actor, today: date) -> None:
+    """A spending the treasurer started and will finish when the receipt arrives."""
+    if desa.drafts.exists():
+        return
+    services.entry_draft_save(
+        actor=actor or "demo",
+        desa=desa,
+        kind="spending",
+        date=today,
+        account=Account.objects.filter(year=today.year, code="5.4.2").first(),
+        fund="cash",
+        amount=350_000,
+        description="Konsumsi rapat paruman (nota menyusul)",
+    )
+
+
+def _reconciliation(desa: DesaAdat, actor, today: date) -> None:
+    """Last month's bank statement: Rp 15.000 less than the bank book (a bank fee not yet
+    recorded), so the page shows a difference to explain."""
+    day = today.replace(day=1) - timedelta(days=1)
+    if day.year != today.year or desa.reconciliations.exists():
+        return
+    book = services.bank_book_balance(desa, day)
+    services.bank_reconcile(
+        actor=actor or "demo",
+        desa=desa,
+        date=day,
+        statement_balance=max(book - 15_000, 0),
+        note="Biaya administrasi bank belum dicatat",
+        today=today,
+    )
+
+
 @transaction.atomic
 def seed(stdout=None) -> None:
     today = timezone.localdate()
@@ -302,9 +366,14 @@ def seed(stdout=None) -> None:
         desa = _register(agency, seed=n)
         _officers(desa, None, None, name.replace("Desa Adat Contoh ", ""))
         villages.append((desa, "demo"))
+    _chart_edits(year)
     total = 0
     for n, (desa, actor) in enumerate(villages, start=1):
         total += _year_of_entries(desa, actor or "demo", year, today, seed=n, grantor=grantor)
+    if villages:
+        _regency_grant(villages[0][0], year)
+        _draft(*villages[0], today)
+        _reconciliation(*villages[0], today)
     if stdout is not None:
         stdout.write(
             f"villagefinance: {len(villages)} sample desa adat, {total} transactions recorded\n"

@@ -63,13 +63,28 @@ class EntryForm(forms.Form):
         help_text=_("Take a photo of the receipt (kuitansi) or choose one."),
     )
     receipt_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    grant_stage = forms.ChoiceField(
+        label=_("Paid from a grant stage (optional)"),
+        required=False,
+        help_text=_("Choose it when this spending is part of a grant's use report."),
+    )
 
-    def __init__(self, *args, accounts, **kwargs):
+    def __init__(self, *args, accounts, stages=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].choices = [("", _("Choose…"))] + [
             (a.code, f"{a.code} {a.label}") for a in accounts
         ]
         self.fields["date"].initial = timezone.localdate()
+        if stages:
+            self.fields["grant_stage"].choices = [("", _("No"))] + [
+                (
+                    str(s.pk),
+                    _("%(grant)s, stage %(number)s") % {"grant": s.grant.name, "number": s.number},
+                )
+                for s in stages
+            ]
+        else:
+            del self.fields["grant_stage"]
 
     def clean_amount(self):
         raw = self.cleaned_data.get("amount", "")
@@ -115,3 +130,105 @@ class StageReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+
+
+class AccountCreateForm(forms.Form):
+    """A new account of the year's chart: the group decides its kind."""
+
+    group_code = forms.ChoiceField(label=_("Group"))
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("Starts with the group's code, e.g. 5.1.4"),
+    )
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    name_en = forms.CharField(label=_("Name in English (optional)"), max_length=150, required=False)
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group_code"].choices = [("", _("Choose…"))] + [
+            (code, f"{code} {name}") for code, name in groups
+        ]
+
+
+class AccountEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    name_en = forms.CharField(label=_("Name in English (optional)"), max_length=150, required=False)
+    is_active = forms.BooleanField(label=_("In use"), required=False)
+
+
+class GrantForm(forms.Form):
+    """A grant (e.g. the yearly BKK of the province) to one desa adat, in up to four
+    stages. Amounts are typed like every other amount: 100.000.000 or 100000000."""
+
+    STAGES = 4
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        required=False,
+        help_text=_("For example: BKK Provinsi Bali 2026"),
+    )
+    grantor = forms.ChoiceField(label=_("Given by"))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    account = forms.ChoiceField(label=_("Income account"))
+
+    def __init__(self, *args, grantors, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grantor"].choices = [(str(a.pk), a.name) for a in grantors]
+        self.fields["account"].choices = [(a.code, f"{a.code} {a.label}") for a in accounts]
+        for number in range(1, self.STAGES + 1):
+            self.fields[f"stage_{number}"] = forms.CharField(
+                label=_("Stage %(number)s (Rp)") % {"number": number},
+                max_length=25,
+                required=False,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+                help_text=_("Leave empty when there are fewer stages.") if number > 1 else "",
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        stages = []
+        for number in range(1, self.STAGES + 1):
+            name = f"stage_{number}"
+            raw = (cleaned.get(name) or "").strip()
+            if not raw:
+                continue
+            value = parse_rupiah(raw)
+            if value is None:
+                self.add_error(name, _("Write the amount as a whole number of rupiah."))
+                continue
+            stages.append(value)
+        if not stages and not self.errors:
+            self.add_error("stage_1", _("Write the amount of the first stage."))
+        cleaned["stages"] = stages
+        return cleaned
+
+
+class ReconciliationForm(forms.Form):
+    date = forms.DateField(
+        label=_("Date of the bank statement"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("Write the date."), "invalid": _("Write a valid date.")},
+    )
+    statement_balance = forms.CharField(
+        label=_("Balance on the statement (Rp)"),
+        max_length=25,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    note = forms.CharField(
+        label=_("Explanation of a difference (optional)"),
+        max_length=300,
+        required=False,
+        help_text=_("For example: bank fee of March not yet recorded."),
+    )
+
+    def clean_statement_balance(self):
+        value = parse_rupiah(self.cleaned_data.get("statement_balance", ""))
+        if value is None:
+            raise forms.ValidationError(
+                _("Write the amount as a whole number of rupiah, e.g. 150000.")
+            )
+        return value

@@ -30,6 +30,19 @@ class Kind(models.TextChoices):
     FINANCING_OUT = "financing_out", _("Financing paid out")
 
 
+def _user_field(label, *, blank: bool = False) -> models.ForeignKey:
+    """Who did something (recorded, verified, approved...): kept empty, with the record,
+    when the login is deleted. One definition for every such column."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=label,
+        null=True,
+        blank=blank,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 MONEY_IN_KINDS = (Kind.INCOME, Kind.FINANCING_IN)
 MONEY_OUT_KINDS = (Kind.SPENDING, Kind.FINANCING_OUT)
 
@@ -107,14 +120,7 @@ class Officer(models.Model):
     )
     position = models.CharField(_("position"), max_length=12, choices=Position.choices)
     name = models.CharField(_("name"), max_length=150)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("login"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    user = _user_field(_("login"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     started_on = models.DateField(_("since"), null=True, blank=True)
     ended_on = models.DateField(_("until"), null=True, blank=True)
@@ -248,13 +254,7 @@ class BudgetAmendment(models.Model):
     old_amount = models.BigIntegerField(_("before"))
     new_amount = models.BigIntegerField(_("after"))
     reason = models.CharField(_("reason"), max_length=300)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = _user_field(_("by"))
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
@@ -294,13 +294,7 @@ class Receipt(models.Model):
     original_name = models.CharField(_("file name"), max_length=120, blank=True)
     ocr_date = models.DateField(_("date read"), null=True, blank=True)
     ocr_total = models.BigIntegerField(_("total read"), null=True, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = _user_field(_("uploaded by"))
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -335,13 +329,7 @@ class Grant(models.Model):
         Account, verbose_name=_("income account"), on_delete=models.PROTECT, related_name="+"
     )
     total = models.BigIntegerField(_("total"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = _user_field(_("recorded by"))
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -449,22 +437,9 @@ class Entry(models.Model):
         related_name="reversed_by",
     )
     over_budget = models.BooleanField(_("over budget"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = _user_field(_("recorded by"))
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("verified by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    verified_by = _user_field(_("verified by"), blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
 
     class Meta:
@@ -557,22 +532,9 @@ class MonthReport(models.Model):
     money_in = models.BigIntegerField(_("money in"), default=0)
     money_out = models.BigIntegerField(_("money out"), default=0)
     closing_balance = models.BigIntegerField(_("closing balance"), default=0)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    submitted_by = _user_field(_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    approved_by = _user_field(_("approved by"), blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     class Meta:
@@ -590,3 +552,93 @@ class MonthReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.desa_adat} {self.year}-{self.month:02d}"
+
+
+class EntryDraft(models.Model):
+    """A transaction the treasurer started but has not submitted: no number, no effect on
+    the ledger, balances or reports. Submitting it records the entry (``entry_record``,
+    with every rule) and removes the draft. Fields may be empty or not yet valid."""
+
+    desa_adat = models.ForeignKey(
+        DesaAdat,
+        verbose_name=_("customary village"),
+        on_delete=models.CASCADE,
+        related_name="drafts",
+    )
+    kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
+    date = models.DateField(_("date"), null=True, blank=True)
+    account = models.ForeignKey(
+        Account,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    fund = models.CharField(_("cash or bank"), max_length=4, choices=Fund.choices, blank=True)
+    amount = models.BigIntegerField(_("amount"), null=True, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    counterparty = models.CharField(_("paid to / received from"), max_length=150, blank=True)
+    receipt = models.ForeignKey(
+        Receipt,
+        verbose_name=_("receipt"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    grant_stage = models.ForeignKey(
+        GrantStage,
+        verbose_name=_("grant stage"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = _user_field(_("recorded by"))
+    updated_at = models.DateTimeField(_("saved at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("draft transaction")
+        verbose_name_plural = _("draft transactions")
+        ordering = ["desa_adat", "-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.description or f"draft {self.pk}"
+
+
+class BankReconciliation(models.Model):
+    """The bank statement's balance on a date set beside the bank book's balance on that
+    date (rekonsiliasi bank). A difference means something is missing or wrong in the
+    book (a bank fee, interest, an entry in the wrong fund) and is shown until explained."""
+
+    desa_adat = models.ForeignKey(
+        DesaAdat,
+        verbose_name=_("customary village"),
+        on_delete=models.CASCADE,
+        related_name="reconciliations",
+    )
+    date = models.DateField(_("statement date"))
+    statement_balance = models.BigIntegerField(_("balance on the bank statement"))
+    book_balance = models.BigIntegerField(_("balance in the bank book"))
+    note = models.CharField(_("explanation"), max_length=300, blank=True)
+    created_by = _user_field(_("recorded by"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bank reconciliation")
+        verbose_name_plural = _("bank reconciliations")
+        ordering = ["desa_adat", "-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["desa_adat", "date"], name="vf_reconciliation_day"),
+            models.CheckConstraint(
+                condition=Q(statement_balance__gte=0), name="vf_statement_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.desa_adat} {self.date}"
+
+    @property
+    def difference(self) -> int:
+        return self.statement_balance - self.book_balance

@@ -110,5 +110,20 @@ def can_edit_chart(user) -> bool:
     return scope.is_platform_admin(user) or PROVINCE_CODE in scope.region_codes(user, STAFF_ROLES)
 
 
+def can_reconcile_bank(user, desa) -> bool:
+    """Record the bank statement's balance: the treasurer, who holds the statements."""
+    return can_record_entry(user, desa)
+
+
+def can_view_chart(user) -> bool:
+    """The chart of accounts is no secret: every logged-in user may read it."""
+    return _active(user)
+
+
+def can_view_reports(user, desa) -> bool:
+    """Cash book, bank book, realisation and grant accountability (page, XLSX, PDF)."""
+    return can_view_village(user, desa)
+
+
 def can_view_public_summary(user, desa) -> bool:
     return desa.is_published or can_view_village(user, desa)

@@ -222,3 +222,64 @@ def monthly_totals(desa: DesaAdat, year: int) -> list[dict]:
         else:
             bucket["money_out"] -= amount
     return [{"month": m, **rows[m]} for m in range(1, 13)]
+
+
+@dataclass
+class ChartGroup:
+    code: str
+    name: str
+    kind: str
+    accounts: list
+
+
+def used_account_ids(year: int) -> set[int]:
+    """Accounts of the year referred to by a budget line, a transaction or a grant (one
+    DISTINCT query each; journal lines follow their transaction's account)."""
+    from onedata.villagefinance.models import Grant
+
+    used: set[int] = set()
+    for model in (BudgetLine, Entry, Grant):
+        used.update(
+            model.objects.filter(account__year=year)
+            .values_list("account_id", flat=True)
+            .distinct()
+            .order_by()
+        )
+    return used
+
+
+def chart(year: int) -> list[ChartGroup]:
+    """The year's chart by group, each account marked ``in_use``."""
+    used = used_account_ids(year)
+    groups: dict[str, ChartGroup] = {}
+    for account in Account.objects.filter(year=year).order_by("position", "code"):
+        account.in_use = account.pk in used
+        group = groups.get(account.group_code)
+        if group is None:
+            group = groups[account.group_code] = ChartGroup(
+                account.group_code, account.group_label, account.kind, []
+            )
+        group.accounts.append(account)
+    return sorted(groups.values(), key=lambda g: [int(p) for p in g.code.split(".")])
+
+
+def chart_years() -> list[int]:
+    return list(Account.objects.values_list("year", flat=True).distinct().order_by("year"))
+
+
+def grant_stage_report(stage) -> dict:
+    """A stage's accountability: spending booked against it (reversals included, with a
+    minus), the money received, used and left."""
+    spending = list(
+        Entry.objects.filter(grant_stage=stage, kind=Kind.SPENDING)
+        .select_related("account")
+        .order_by("date", "id")
+    )
+    received = (
+        Entry.objects.filter(grant_stage=stage, kind=Kind.INCOME).aggregate(
+            total=Sum("account_amount")
+        )["total"]
+        or 0
+    )
+    used = sum(e.account_amount for e in spending)
+    return {"entries": spending, "received": received, "used": used, "left": received - used}

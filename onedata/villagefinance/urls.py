@@ -9,6 +9,7 @@ urlpatterns = [
     path("desa/<int:pk>/", views.village, name="village"),
     path("desa/<int:pk>/catat/<str:kind>/", views.entry_new, name="entry_new"),
     path("desa/<int:pk>/transaksi/<int:entry_id>/", views.entry_detail, name="entry"),
+    path("desa/<int:pk>/draf/<int:draft_id>/hapus/", views.draft_delete, name="draft_delete"),
     path(
         "desa/<int:pk>/transaksi/<int:entry_id>/batal/", views.entry_reverse, name="entry_reverse"
     ),
@@ -18,15 +19,24 @@ urlpatterns = [
         name="entry_verify",
     ),
     path("desa/<int:pk>/kas/", views.cash_book, name="cash_book"),
+    path("desa/<int:pk>/rekonsiliasi/", views.reconciliation, name="reconciliation"),
     path("desa/<int:pk>/realisasi/", views.realisation, name="realisation"),
     path("desa/<int:pk>/anggaran/", views.budget, name="budget"),
     path("desa/<int:pk>/laporan-bulanan/", views.months, name="months"),
     path("desa/<int:pk>/hibah/", views.grants, name="grants"),
+    path("desa/<int:pk>/hibah/baru/", views.grant_new, name="grant_new"),
+    path(
+        "desa/<int:pk>/hibah/laporan/<int:stage_id>/",
+        views.grant_stage_report,
+        name="grant_stage_report",
+    ),
     path(
         "desa/<int:pk>/hibah/tahap/<int:stage_id>/<str:action>/",
         views.grant_stage_action,
         name="grant_stage_action",
     ),
+    path("bagan-akun/", views.chart, name="chart"),
+    path("bagan-akun/<int:account_id>/", views.chart_account, name="chart_account"),
     path("kuitansi/<int:receipt_id>/", views.receipt_file, name="receipt_file"),
     path("publik/<int:pk>/", views.public, name="public"),
 ]

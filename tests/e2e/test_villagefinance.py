@@ -93,13 +93,13 @@ def test_treasurer_records_spending_with_a_receipt_photo_and_sees_it_in_the_cash
     # A first try with a mistake: the amount is missing. The photo stays.
     page.locator("select[name=account]").select_option("5.1.1")
     page.locator("input[name=description]").fill("Canang odalan Pura Desa")
-    page.get_by_role("button", name="Simpan").click()
+    page.get_by_role("button", name="Simpan", exact=True).click()
     expect(page.locator(".error-summary")).to_be_visible()
     expect(page.locator("input[name=description]")).to_have_value("Canang odalan Pura Desa")
     assert page.locator("input[name=receipt_id]").input_value() == receipt_id
     expect(page.locator(".vf-photo img")).to_be_visible()
     page.locator("input[name=amount]").fill("150.000")
-    page.get_by_role("button", name="Simpan").click()
+    page.get_by_role("button", name="Simpan", exact=True).click()
     expect(page.locator(".notice-success")).to_contain_text("Tersimpan")
     expect(page.get_by_test_id("balance")).to_have_text("Rp 4.850.000")
     page.get_by_role("link", name="Buku kas").first.click()
@@ -114,10 +114,18 @@ def test_treasurer_records_spending_with_a_receipt_photo_and_sees_it_in_the_cash
 
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
 def test_screenshots_villagefinance(new_page, village, screenshot_dir, width, tmp_path):
+    services.entry_draft_save(
+        actor="test",
+        desa=village,
+        kind="spending",
+        amount=350_000,
+        description="Konsumsi rapat paruman (nota menyusul)",
+    )
     page = new_page(width=width, height=800)
     log_in(page, "patengen.e2e")
     pages = {
         "vf-home": f"/sikuat/desa/{village.pk}/",
+        "vf-reconciliation": f"/sikuat/desa/{village.pk}/rekonsiliasi/",
         "vf-form": f"/sikuat/desa/{village.pk}/catat/pengeluaran/",
         "vf-cashbook": f"/sikuat/desa/{village.pk}/kas/",
         "vf-realisation": f"/sikuat/desa/{village.pk}/realisasi/",

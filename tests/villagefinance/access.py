@@ -18,7 +18,7 @@ from onedata.core.models import Agency, Membership, Region
 from onedata.core.roles import Role
 from onedata.villagefinance import services
 from onedata.villagefinance.models import Account
-from tests.access.matrix import Actor, Case, public
+from tests.access.matrix import Actor, Case, logged_in, public
 
 ADMIN = Role.PLATFORM_ADMIN
 STAFF = Role.AGENCY_ADMIN
@@ -50,6 +50,25 @@ def staff(actor: Actor) -> bool:
     return actor.role == ADMIN or (
         actor.role == STAFF and actor.place in ("own", "sibling", "province")
     )
+
+
+def province_staff(actor: Actor) -> bool:
+    """Edits the chart of accounts: staff of a provincial agency, or a platform admin."""
+    return actor.role == ADMIN or (actor.role == STAFF and actor.place == "province")
+
+
+def _unused_account(w) -> int:
+    return Account.objects.get(year=vf(w, "year"), code="5.5.9").pk
+
+
+def _grant_form(w):
+    return {
+        "name": "BKK",
+        "grantor": str(w.agencies["own"].pk),
+        "year": str(vf(w, "year")),
+        "account": "4.1.1",
+        "stage_1": "1.000.000",
+    }
 
 
 def extend_world(world):
@@ -106,7 +125,11 @@ def extend_world(world):
     )
     first = grant.stages.get(number=1)
     services.grant_stage_disburse(actor="test", stage=first)
+    draft = services.entry_draft_save(
+        actor=actor, desa=desa, kind="spending", description="Belum selesai"
+    )
     world.extra["vf"] = {
+        "draft": draft,
         "desa": desa,
         "income": income,
         "spending": spending,
@@ -185,6 +208,13 @@ CASES = {
             data=_entry_form,
         ),
     ],
+    "villagefinance:draft_delete": [
+        Case(
+            "POST",
+            lambda w: f"/sikuat/desa/{_desa(w)}/draf/{vf(w, 'draft').pk}/hapus/",
+            treasurer,
+        )
+    ],
     "villagefinance:entry": [
         Case("GET", lambda w: f"/sikuat/desa/{_desa(w)}/transaksi/{vf(w, 'spending').pk}/", viewer)
     ],
@@ -206,6 +236,15 @@ CASES = {
     "villagefinance:cash_book": [
         Case("GET", lambda w: f"/sikuat/desa/{_desa(w)}/kas/", viewer),
         Case("GET", lambda w: f"/sikuat/desa/{_desa(w)}/kas/?format=csv", viewer),
+    ],
+    "villagefinance:reconciliation": [
+        Case("GET", lambda w: f"/sikuat/desa/{_desa(w)}/rekonsiliasi/", viewer),
+        Case(
+            "POST",
+            lambda w: f"/sikuat/desa/{_desa(w)}/rekonsiliasi/",
+            treasurer,
+            data=lambda w: {"date": _today(w), "statement_balance": "0", "note": ""},
+        ),
     ],
     "villagefinance:realisation": [
         Case("GET", lambda w: f"/sikuat/desa/{_desa(w)}/realisasi/", viewer),
@@ -241,6 +280,44 @@ CASES = {
             "POST",
             lambda w: f"/sikuat/desa/{_desa(w)}/hibah/tahap/{vf(w, 'stage_planned').pk}/kirim/",
             staff,
+        ),
+    ],
+    "villagefinance:grant_new": [
+        Case("GET", lambda w: f"/sikuat/desa/{_desa(w)}/hibah/baru/", staff),
+        Case("POST", lambda w: f"/sikuat/desa/{_desa(w)}/hibah/baru/", staff, data=_grant_form),
+    ],
+    "villagefinance:grant_stage_report": [
+        Case(
+            "GET",
+            lambda w: f"/sikuat/desa/{_desa(w)}/hibah/laporan/{vf(w, 'stage_sent').pk}/",
+            viewer,
+        ),
+        Case(
+            "GET",
+            lambda w: f"/sikuat/desa/{_desa(w)}/hibah/laporan/{vf(w, 'stage_sent').pk}/?format=pdf",
+            viewer,
+        ),
+    ],
+    "villagefinance:chart": [
+        Case("GET", lambda w: "/sikuat/bagan-akun/", logged_in),
+        Case(
+            "POST",
+            lambda w: f"/sikuat/bagan-akun/?tahun={vf(w, 'year')}",
+            province_staff,
+            data=lambda w: {
+                "action": "create",
+                "group_code": "5.1",
+                "code": "5.1.8",
+                "name": "Pura baru",
+            },
+        ),
+    ],
+    "villagefinance:chart_account": [
+        Case(
+            "POST",
+            lambda w: f"/sikuat/bagan-akun/{_unused_account(w)}/",
+            province_staff,
+            data=lambda w: {"action": "delete"},
         ),
     ],
     "villagefinance:receipt_file": [
@@ -328,6 +405,36 @@ CASES = {
             json=True,
             data=lambda w: {"note": "dipakai"},
         ),
+    ],
+    "api:villagefinance_chart": [Case("GET", lambda w: f"{API}/chart", logged_in)],
+    "api:villagefinance_chart_load": [
+        Case("POST", lambda w: f"{API}/chart/years/{vf(w, 'year') + 1}", province_staff)
+    ],
+    "api:villagefinance_account_create": [
+        Case(
+            "POST",
+            lambda w: f"{API}/chart/accounts",
+            province_staff,
+            json=True,
+            data=lambda w: {
+                "year": vf(w, "year"),
+                "group_code": "5.1",
+                "code": "5.1.8",
+                "name": "Pura baru",
+            },
+        ),
+    ],
+    "api:villagefinance_account_update": [
+        Case(
+            "PATCH",
+            lambda w: f"{API}/chart/accounts/{_unused_account(w)}",
+            province_staff,
+            json=True,
+            data=lambda w: {"name": "Lain-lain"},
+        ),
+    ],
+    "api:villagefinance_account_delete": [
+        Case("DELETE", lambda w: f"{API}/chart/accounts/{_unused_account(w)}", province_staff),
     ],
     "api:villagefinance_public_summary": [
         Case("GET", lambda w: f"{API}/{_desa(w)}/summary", public)

@@ -86,3 +86,40 @@ def test_ocr_proposes_date_and_total_from_a_clear_receipt(village, treasurer):
     proposal = services.receipt_read(receipt=receipt, today=date(2025, 12, 31))
     assert proposal.total == 145_000
     assert proposal.date == date(2025, 3, 14)
+
+
+def _flip(phash: str, bits: list[int]) -> str:
+    value = int(phash, 16)
+    for bit in bits:
+        value ^= 1 << bit
+    return f"{value:064x}"
+
+
+@pytest.mark.django_db
+def test_near_duplicate_search_runs_in_the_database_and_matches_the_bit_distance(
+    village, django_assert_num_queries
+):
+    from onedata.villagefinance.models import Receipt
+
+    base = "f0e1d2c3b4a5968778695a4b3c2d1e0f" * 2
+    spread = [0, 17, 35, 52, 70, 99, 130, 161, 200, 240]  # 10 bits in 10 different pieces
+    kept = Receipt.objects.create(
+        desa_adat=village,
+        path="x",
+        content_type="image/jpeg",
+        size=1,
+        sha256="a" * 64,
+        phash=_flip(base, spread),
+    )
+    Receipt.objects.create(  # 11 bits away: not the same receipt
+        desa_adat=village,
+        path="y",
+        content_type="image/jpeg",
+        size=1,
+        sha256="b" * 64,
+        phash=_flip(base, [*spread[:9], 250, 251]),
+    )
+    with django_assert_num_queries(3):  # exact bytes, the near search, the found receipt
+        assert services._earlier_duplicate(village, "c" * 64, base) == kept
+    far = _flip(base, [1, 18, 36, 53, 71, 100, 131, 162, 201, 241, 254])
+    assert services._earlier_duplicate(village, "d" * 64, far) is None
