@@ -10,6 +10,13 @@ server. Figures per size N:
 - ``n<N>.allocation.min_cover``: the worst-off hospital's hours of cover after our plan;
   baseline: the same supply shared pro rata to each hospital's shortfall (capped at its
   free storage). More is better.
+- ``n<N>.allocation_lots.wall``: our full ``allocate_lots()`` call for supply by source
+  and day (four lots from two suppliers on days 0, 1 and 3: stage 1 segment LPs, stage 2
+  LP over time, each line and delivery explained), in ms; baseline: the bare HiGHS
+  ``run()`` of the same stage-2 LP, model already passed in.
+- ``n<N>.allocation_lots.min_cover``: the worst-off hospital's hours of cover (to the
+  first run-out, deliveries counted) after our plan; baseline: each lot shared pro rata
+  to the hospitals' shortfall on its arrival day (capped at free storage). More is better.
 - ``n<N>.forecast.all``: the forecast of every hospital from 16 reports each (blend,
   trend fit, run-out with its band), in ms; baseline: the spreadsheet rule (stock /
   patient-model demand for each hospital, no observed use, trend or band).
@@ -28,6 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import numpy as np  # noqa: E402
 from _harness import emit, note  # noqa: E402
 
 from onedata.hospitals import allocation, forecast  # noqa: E402
@@ -89,6 +97,41 @@ def min_cover(needs, amounts, horizon_hours):
     )
 
 
+def pro_rata_lots_min_cover(needs, lots, horizon) -> float:
+    """Each lot shared on its day in proportion to what each hospital still lacks over the
+    horizon, capped at its free storage then; the worst first run-out (hours)."""
+    level = [max(0.0, n.stock_m3) for n in needs]
+    arrivals = [[] for _ in needs]
+    now = 0.0
+    for day in sorted({lot.day for lot in lots}):
+        hour = 24.0 * day
+        level = [
+            max(0.0, x - n.demand_m3_per_day * (hour - now) / 24)
+            for x, n in zip(level, needs, strict=True)
+        ]
+        now = hour
+        amount = sum(lot.amount_m3 for lot in lots if lot.day == day)
+        lack = [
+            max(0.0, n.demand_m3_per_day * (horizon - day) - x)
+            for x, n in zip(level, needs, strict=True)
+        ]
+        total = sum(lack)
+        for i, n in enumerate(needs):
+            if total <= 0:
+                break
+            room = max(0.0, n.stock_m3 + n.free_capacity_m3 - level[i])
+            give = min(room, amount * lack[i] / total)
+            level[i] += give
+            arrivals[i].append((hour, give))
+    return min(
+        min(
+            horizon * 24.0,
+            allocation.run_out_hours(n.stock_m3, n.demand_m3_per_day, arrivals[i]),
+        )
+        for i, n in enumerate(needs)
+    )
+
+
 def main() -> None:
     sizes = [int(s) for s in os.environ.get("BENCH_HOSPITAL_SIZES", "70,3000,10000").split(",")]
     repeat = int(os.environ.get("BENCH_REPEAT", "3"))
@@ -136,6 +179,42 @@ def main() -> None:
             "hours",
         )
         assert plan.allocated_m3 <= supply + 1e-6
+
+        lots = [
+            allocation.Lot("Samator", 0, supply * 0.25),
+            allocation.Lot("Samator", 1, supply * 0.25),
+            allocation.Lot("Aneka Gas", 1, supply * 0.2),
+            allocation.Lot("Aneka Gas", 3, supply * 0.3),
+        ]
+        wall_lots, plan_lots = best_of(
+            repeat, lambda needs=needs, lots=lots: allocation.allocate_lots(needs, lots, horizon)
+        )
+        stocks = np.array([x.stock_m3 for x in needs])
+        demands = np.array([x.demand_m3_per_day for x in needs])
+        frees = np.array([x.free_capacity_m3 for x in needs])
+        weights = np.array([x.weight for x in needs])
+        hours = [24.0 * lot.day for lot in lots]
+        amounts = np.array([lot.amount_m3 for lot in lots])
+        floor_lots = allocation.max_min_cover_lots(
+            stocks, demands, frees, hours, amounts, horizon * 24
+        )
+        lp_lots, _periods = allocation.build_lots_lp(
+            stocks, demands, frees, weights, hours, amounts, horizon * 24, floor_lots - 1e-8
+        )
+        bare_lots_ms = min(bare(lp_lots) for _ in range(repeat)) * 1000
+        emit(BENCH, f"n{n}.allocation_lots.wall", wall_lots, bare_lots_ms, "ms")
+        ours_lots = min(
+            min(horizon * 24, line.cover_hours_after)
+            for line in plan_lots.lines
+            if line.cover_hours_after is not None
+        )
+        emit(
+            BENCH,
+            f"n{n}.allocation_lots.min_cover",
+            ours_lots,
+            pro_rata_lots_min_cover(needs, lots, horizon),
+            "hours",
+        )
 
         rates = forecast.FlowRates()
 

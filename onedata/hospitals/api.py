@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from onedata.core.errors import NotAuthorized, NotFound, ValidationError
 from onedata.hospitals import permissions, selectors, services
@@ -100,9 +101,47 @@ class HospitalOut(ForecastOut):
     generation_m3_per_day: float
 
 
+class SourceIn(Schema):
+    source: str = Field(..., max_length=120, description="Where the oxygen comes from")
+    day: int = Field(0, description="When it can be delivered: 0 today, 1 tomorrow…")
+    amount_m3: float = Field(..., description="m3 of gas from this source on that day")
+
+
 class AllocationIn(Schema):
-    supply_m3: float = Field(..., description="Oxygen the province can distribute (m3 of gas)")
+    supply_m3: float | None = Field(
+        None,
+        description="Oxygen the province can distribute now (m3 of gas). "
+        "With `sources`, leave it out (or give their sum).",
+    )
     horizon_days: int = Field(7, description="1 to 30 days")
+    sources: list[SourceIn] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Optional: the supply by source and day (day within the horizon). "
+        "The plan then says what each hospital gets from each source on each day.",
+    )
+
+    def lots(self) -> list[services.LotInput] | None:
+        if not self.sources:
+            return None
+        return [services.LotInput(s.source, s.day, s.amount_m3) for s in self.sources]
+
+
+class SourceOut(Schema):
+    source: str
+    day: int
+    date: date
+    amount_m3: float
+    allocated_m3: float
+
+
+class DeliveryOut(Schema):
+    hospital_id: int
+    hospital_name: str
+    source: str
+    day: int
+    date: date
+    amount_m3: float
 
 
 class AllocationLineOut(Schema):
@@ -125,6 +164,10 @@ class AllocationOut(Schema):
     created_at: datetime
     approved_at: datetime | None
     allocations: list[AllocationLineOut]
+    sources: list[SourceOut] = Field(description="The supply by source and day (if given)")
+    deliveries: list[DeliveryOut] = Field(
+        description="Who gets what from which source on which day (if sources were given)"
+    )
 
 
 class BedsOut(Schema):
@@ -175,7 +218,29 @@ def _hospital_row(status: selectors.HospitalStatus) -> dict:
 
 def _plan_out(plan: AllocationPlan) -> dict:
     lines = plan.lines.select_related("hospital__agency")
+    schedule = selectors.plan_schedule(plan)
     return {
+        "sources": [
+            {
+                "source": lot.source,
+                "day": lot.day,
+                "date": lot.date,
+                "amount_m3": lot.amount_m3,
+                "allocated_m3": lot.allocated_m3,
+            }
+            for lot in schedule.lots
+        ],
+        "deliveries": [
+            {
+                "hospital_id": d.line.hospital_id,
+                "hospital_name": d.line.hospital.name,
+                "source": d.lot.source,
+                "day": d.lot.day,
+                "date": d.date,
+                "amount_m3": d.amount_m3,
+            }
+            for d in schedule.deliveries
+        ],
         "id": plan.pk,
         "status": plan.status,
         "supply_m3": plan.supply_m3,
@@ -244,6 +309,53 @@ def hospitals_report_create(request, hospital_id: int, payload: ReportIn):
     )
 
 
+class ImportedRowOut(Schema):
+    row: int = Field(description="Line in the file (the header is line 1)")
+    reported_at: datetime
+    stock_m3: float
+
+
+class ImportOut(Schema):
+    imported: int = Field(description="Reports written (0 on a dry run)")
+    checked: int
+    dry_run: bool
+    rows: list[ImportedRowOut]
+
+
+@router.post(
+    "/{hospital_id}/reports/import",
+    response={201: ImportOut, 200: ImportOut},
+    summary="Import a backlog of reports from CSV (all rows or none)",
+    description=(
+        "Multipart upload `file` (CSV, at most 2 MB and 2,000 rows; template on the import "
+        "page). Every row is checked like a single report, oldest first. One bad row and "
+        "nothing is written: the 422 error lists every row at fault in `fields` under "
+        "`row <line>`, each message naming its column. `dry_run=true` checks and writes "
+        "nothing (200)."
+    ),
+)
+def hospitals_reports_import(
+    request,
+    hospital_id: int,
+    file: File[UploadedFile],
+    dry_run: bool = Query(False),  # noqa: B008 - Ninja parameter declaration
+):
+    hospital = _hospital(request, hospital_id)
+    if not permissions.can_submit_report(request.auth, hospital):
+        raise NotAuthorized(_("You do not report for this hospital."))
+    text = services.import_text(file)
+    rows = services.reports_import_csv(
+        actor=request.auth, hospital=hospital, text=text, dry_run=dry_run
+    )
+    body = {
+        "imported": 0 if dry_run else len(rows),
+        "checked": len(rows),
+        "dry_run": dry_run,
+        "rows": [r.__dict__ for r in rows],
+    }
+    return Status(200 if dry_run else 201, body)
+
+
 @router.get(
     "/",
     response=list[HospitalOut],
@@ -277,7 +389,10 @@ def hospitals_allocation_create(request, payload: AllocationIn):
     if not permissions.can_propose_allocation(request.auth):
         raise NotAuthorized(_("Only the provincial health office plans allocations."))
     plan = services.allocation_propose(
-        actor=request.auth, supply_m3=payload.supply_m3, horizon_days=payload.horizon_days
+        actor=request.auth,
+        supply_m3=payload.supply_m3,
+        horizon_days=payload.horizon_days,
+        lots=payload.lots(),
     )
     return Status(201, _plan_out(plan))
 

@@ -207,5 +207,34 @@ def seed(stdout=None) -> None:
     if reporter is not None:
         agency = Agency.objects.get(slug=DEMO_REPORTER_HOSPITAL)
         Membership.objects.get_or_create(user=reporter, agency=agency, role=Role.HOSPITAL_REPORTER)
+    planned = _demo_plan()
     if stdout is not None:
         stdout.write(f"hospitals: {len(HOSPITALS)} hospitals, {made} with new report history\n")
+        if planned:
+            stdout.write("hospitals: a draft oxygen plan by source and day\n")
+
+
+# Oxygen the province can send this week, by supplier and day (a draft plan to look at).
+DEMO_LOTS = [
+    ("PT Samator Gas Industri (Denpasar)", 0, 2500.0),
+    ("PT Aneka Gas Industri (Gresik)", 1, 3500.0),
+    ("PT Samator Gas Industri (Denpasar)", 3, 3000.0),
+]
+
+
+def _demo_plan() -> bool:
+    """A draft plan by source and day, made by the provincial analyst, once."""
+    from onedata.hospitals.models import AllocationPlan
+
+    analyst = User.objects.filter(username="analis").first()
+    if analyst is None or AllocationPlan.objects.exists():
+        return False
+    if not services.permissions.can_propose_allocation(analyst):
+        return False
+    services.allocation_propose(
+        actor=analyst,
+        supply_m3=None,
+        horizon_days=7,
+        lots=[services.LotInput(source, day, amount) for source, day, amount in DEMO_LOTS],
+    )
+    return True

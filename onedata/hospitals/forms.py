@@ -152,10 +152,15 @@ class ReportForm(forms.Form):
                 self.add_error(target if target in self.fields else None, message)
 
 
+LOT_ROWS = 4
+
+
 class PlanForm(forms.Form):
     supply_m3 = forms.FloatField(
-        label=_("Oxygen to distribute (m3 of gas)"),
+        label=_("Oxygen to distribute now (m3 of gas)"),
         min_value=0,
+        required=False,
+        help_text=_("Or give the supply by source and day below."),
         widget=forms.NumberInput(attrs=NUMBER),
     )
     horizon_days = forms.IntegerField(
@@ -165,6 +170,73 @@ class PlanForm(forms.Form):
         max_value=30,
         widget=forms.NumberInput(attrs=COUNT),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for k in range(1, LOT_ROWS + 1):
+            self.fields[f"lot_source_{k}"] = forms.CharField(
+                label=_("Source"),
+                max_length=120,
+                required=False,
+                widget=forms.TextInput(attrs={"placeholder": _("e.g. PT Samator Denpasar")}),
+            )
+            self.fields[f"lot_day_{k}"] = forms.IntegerField(
+                label=_("Day (0 = today)"),
+                min_value=0,
+                max_value=29,
+                required=False,
+                widget=forms.NumberInput(attrs=COUNT),
+            )
+            self.fields[f"lot_amount_{k}"] = forms.FloatField(
+                label=_("m3 of gas"),
+                min_value=0,
+                required=False,
+                widget=forms.NumberInput(attrs=NUMBER),
+            )
+
+    @property
+    def main_fields(self):
+        return [self["supply_m3"], self["horizon_days"]]
+
+    @property
+    def lot_rows(self):
+        return [
+            (k, self[f"lot_source_{k}"], self[f"lot_day_{k}"], self[f"lot_amount_{k}"])
+            for k in range(1, LOT_ROWS + 1)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        lots = []
+        for k in range(1, LOT_ROWS + 1):
+            source = (data.get(f"lot_source_{k}") or "").strip()
+            day = data.get(f"lot_day_{k}")
+            amount = data.get(f"lot_amount_{k}")
+            if not source and day is None and amount is None:
+                continue
+            if not source:
+                self.add_error(f"lot_source_{k}", _("Name the source."))
+            if amount is None:
+                self.add_error(f"lot_amount_{k}", _("Enter a number."))
+            lots.append(services.LotInput(source, day or 0, amount))
+        data["lots"] = lots or None
+        if not lots and data.get("supply_m3") is None and "supply_m3" not in self.errors:
+            self.add_error("supply_m3", _("Enter the supply, or the supply by source and day."))
+        return data
+
+    def add_service_errors(self, fields: dict) -> None:
+        """Errors from the service (sources[0].day...) beside the fields they name."""
+        import re
+
+        for name, problems in fields.items():
+            match = re.fullmatch(r"sources\[(\d+)\]\.(source|day|amount_m3)", name)
+            if match:
+                part = {"source": "source", "day": "day", "amount_m3": "amount"}[match[2]]
+                target = f"lot_{part}_{int(match[1]) + 1}"
+            else:
+                target = name if name in self.fields else None
+            for problem in problems:
+                self.add_error(target, problem)
 
 
 class BedsFilterForm(forms.Form):

@@ -358,6 +358,57 @@ class AllocationLine(models.Model):
         return f"{self.hospital}: {self.amount_m3:g} m3"
 
 
+class AllocationLot(models.Model):
+    """Oxygen a plan shares out from one source, arriving on one day of the plan."""
+
+    plan = models.ForeignKey(
+        AllocationPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="lots"
+    )
+    source = models.CharField(_("source"), max_length=120)
+    day = models.PositiveSmallIntegerField(
+        _("day"), help_text=_("0: the day the plan is made; 1: the next day…")
+    )
+    amount_m3 = models.FloatField(_("amount (m3)"))
+
+    class Meta:
+        verbose_name = _("supply lot")
+        verbose_name_plural = _("supply lots")
+        ordering = ["plan", "day", "source"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_m3__gte=0), name="lot_amount_not_negative"),
+            models.UniqueConstraint(fields=["plan", "source", "day"], name="lot_once_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} · +{self.day} · {self.amount_m3:g} m3"
+
+
+class AllocationDelivery(models.Model):
+    """How much of a lot goes to a hospital (its line of the plan)."""
+
+    line = models.ForeignKey(
+        AllocationLine, verbose_name=_("line"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    lot = models.ForeignKey(
+        AllocationLot, verbose_name=_("lot"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    amount_m3 = models.FloatField(_("amount (m3)"))
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["lot__day", "lot__source", "-amount_m3"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_m3__gte=0), name="delivery_amount_not_negative"
+            ),
+            models.UniqueConstraint(fields=["line", "lot"], name="delivery_once_per_lot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot} -> {self.line.hospital}: {self.amount_m3:g} m3"
+
+
 class AlertState(models.Model):
     """The last status a hospital was alerted at: alerts go out once per crossing."""
 

@@ -239,3 +239,39 @@ def public_beds(*, bed_type: str | None = None, regency_code: str | None = None)
     ]
     rows.sort(key=lambda r: (-r.available, r.hospital.agency.name, r.bed_type))
     return rows
+
+
+@dataclass
+class PlanSchedule:
+    lots: list  # AllocationLot, each with .date and .allocated_m3
+    deliveries: list  # AllocationDelivery, each with .date; by day, source, hospital
+    days: list  # (day, date, [deliveries]) for the page
+
+
+def plan_schedule(plan) -> PlanSchedule:
+    """A plan's supply by source and day and its deliveries, dated from the day the plan
+    was made (WITA). Empty for a plan made from one supply figure."""
+    from onedata.hospitals.models import AllocationDelivery, AllocationLot
+
+    start = timezone.localtime(plan.created_at).date()
+    lots = list(AllocationLot.objects.filter(plan=plan))
+    deliveries = list(
+        AllocationDelivery.objects.filter(lot__plan=plan)
+        .select_related("lot", "line__hospital__agency__region")
+        .order_by("lot__day", "lot__source", "line__hospital__agency__name")
+    )
+    sent = defaultdict(float)
+    for delivery in deliveries:
+        delivery.date = start + timedelta(days=delivery.lot.day)
+        sent[delivery.lot_id] += delivery.amount_m3
+    for lot in lots:
+        lot.date = start + timedelta(days=lot.day)
+        lot.allocated_m3 = sent[lot.pk]
+    days = defaultdict(list)
+    for delivery in deliveries:
+        days[delivery.lot.day].append(delivery)
+    return PlanSchedule(
+        lots=lots,
+        deliveries=deliveries,
+        days=[(day, start + timedelta(days=day), days[day]) for day in sorted(days)],
+    )

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,9 @@ from onedata.hospitals import forecast as fc
 from onedata.hospitals import permissions, selectors, units
 from onedata.hospitals.models import (
     AlertState,
+    AllocationDelivery,
     AllocationLine,
+    AllocationLot,
     AllocationPlan,
     BedType,
     CylinderType,
@@ -260,14 +263,19 @@ LEVEL_RANK = {"safe": 0, "watch": 1, "warning": 2, "critical": 3}
 LEVEL_HOURS = {"watch": 48, "warning": 24, "critical": 12}
 
 
-def alert_recipients(hospital: Hospital) -> list[str]:
-    """The hospital's reporters and the health analysts whose region covers it."""
+def _covering_codes(hospital: Hospital) -> list[str]:
     region = hospital.agency.region
     codes = [region.code]
     parent = region.parent
     while parent is not None:
         codes.append(parent.code)
         parent = parent.parent
+    return codes
+
+
+def alert_recipients(hospital: Hospital) -> list[str]:
+    """The hospital's reporters and the health analysts whose region covers it."""
+    codes = _covering_codes(hospital)
     reporters = Membership.objects.filter(
         agency_id=hospital.agency_id, role=Role.HOSPITAL_REPORTER, user__is_active=True
     ).values_list("user__username", flat=True)
@@ -275,6 +283,22 @@ def alert_recipients(hospital: Hospital) -> list[str]:
         role=Role.HEALTH_ANALYST, agency__region__code__in=codes, user__is_active=True
     ).values_list("user__username", flat=True)
     return sorted(set(reporters) | set(analysts))
+
+
+def alert_mail_addresses(hospital: Hospital) -> list[str]:
+    """Where the alert is mailed: the e-mail of every recipient person, and the office
+    address of each health office (the agencies of the covering health analysts, such as
+    Dinkes Bali) and of the hospital itself."""
+    codes = _covering_codes(hospital)
+    people = Membership.objects.filter(
+        Q(agency_id=hospital.agency_id, role=Role.HOSPITAL_REPORTER)
+        | Q(role=Role.HEALTH_ANALYST, agency__region__code__in=codes),
+        user__is_active=True,
+    ).values_list("user__email", "agency__email")
+    addresses = {hospital.agency.email}
+    for person, office in people:
+        addresses.update((person, office))
+    return sorted(a.strip().lower() for a in addresses if a and a.strip())
 
 
 def alerts_check(*, hospital_id: int, now=None) -> str | None:
@@ -303,6 +327,7 @@ def alerts_check(*, hospital_id: int, now=None) -> str | None:
         if changed_fields:
             state.save(update_fields=[*changed_fields, "changed_at"])
         recipients = alert_recipients(hospital) if (worse or stale_news) else []
+        mail = alert_mail_addresses(hospital) if recipients else []
         hours = status.forecast.hours_left
         if worse and recipients:
             sent = level
@@ -319,7 +344,7 @@ def alerts_check(*, hospital_id: int, now=None) -> str | None:
                 "stock": f"{status.forecast.stock_m3:.0f}",
                 "use": f"{status.forecast.demand_m3_per_day:.0f}",
             }
-            transaction.on_commit(partial(_notify, recipients, subject, text))
+            transaction.on_commit(partial(_notify, recipients, mail, subject, text))
         if stale_news and recipients:
             sent = sent or "stale"
             subject = _("No recent oxygen report from %(hospital)s") % {"hospital": hospital.name}
@@ -327,21 +352,30 @@ def alerts_check(*, hospital_id: int, now=None) -> str | None:
                 "hospital": hospital.name,
                 "age": int(status.forecast.report_age_hours),
             }
-            transaction.on_commit(partial(_notify, recipients, subject, text))
+            transaction.on_commit(partial(_notify, recipients, mail, subject, text))
     return sent
 
 
-def _notify(recipients: list[str], subject: str, text: str) -> None:
-    """One in-app message per person; a failed message never undoes the report."""
+def _notify(recipients: list[str], mail: list[str], subject: str, text: str) -> None:
+    """Through the notification service: one in-app message per person, and one e-mail
+    per address (people and health offices; nobody sees another's address). A refused
+    message never undoes the report."""
     from onedata.notifications import services as notify
 
-    for username in recipients:
+    sends = [("inapp", username) for username in recipients]
+    sends += [("email", address) for address in mail]
+    for channel, target in sends:
         try:
             notify.send(
-                module="hospitals", to=[username], channel="inapp", subject=subject, text=text
+                module="hospitals",
+                to=[target],
+                channel=channel,
+                subject=subject,
+                text=text,
+                tags=["hospitals", "oxygen-alert"],
             )
         except DomainError:
-            logger.exception("Oxygen alert to %s not accepted", username)
+            logger.exception("Oxygen alert to %s (%s) not accepted", target, channel)
 
 
 def alerts_check_all(*, now=None) -> int:
@@ -382,53 +416,128 @@ def needs_for(statuses: list[selectors.HospitalStatus]) -> list[alloc.Need]:
     return needs
 
 
-def _check_plan_input(supply_m3, horizon_days) -> None:
+MAX_LOTS = 50
+
+
+@dataclass(frozen=True)
+class LotInput:
+    source: str
+    day: int
+    amount_m3: float
+
+
+def _check_plan_input(supply_m3, horizon_days, lots=None) -> float:
+    """Check the plan's input; returns the supply (the lots' sum when lots are given)."""
     errors = _Errors()
+    if not isinstance(horizon_days, int) or not 1 <= horizon_days <= 30:
+        errors.add("horizon_days", _("Choose between 1 and 30 days."))
+    if lots:
+        if len(lots) > MAX_LOTS:
+            errors.add("sources", _("At most %(n)d sources and days.") % {"n": MAX_LOTS})
+        total = 0.0
+        seen = set()
+        for k, lot in enumerate(lots):
+            where = f"sources[{k}]"
+            source = (lot.source or "").strip()
+            if not source:
+                errors.add(f"{where}.source", _("Name the source."))
+            elif len(source) > 120:
+                errors.add(f"{where}.source", _("At most 120 characters."))
+            if not isinstance(lot.day, int) or lot.day < 0:
+                errors.add(
+                    f"{where}.day", _("Enter a whole number of days from today (0 = today).")
+                )
+            elif isinstance(horizon_days, int) and lot.day >= horizon_days:
+                errors.add(
+                    f"{where}.day",
+                    _("The day must fall within the horizon (0 to %(last)d).")
+                    % {"last": horizon_days - 1},
+                )
+            amount = lot.amount_m3
+            if amount is None or not math.isfinite(amount):
+                errors.add(f"{where}.amount_m3", _("Enter a number."))
+            elif amount < 0:
+                errors.add(f"{where}.amount_m3", _("Cannot be negative."))
+            elif amount > MAX_SUPPLY_M3:
+                errors.add(f"{where}.amount_m3", _("This number is too large."))
+            else:
+                total += amount
+            if (source, lot.day) in seen:
+                errors.add(f"{where}.source", _("This source is already listed for that day."))
+            seen.add((source, lot.day))
+        if supply_m3 is not None and errors.fields == {} and abs(supply_m3 - total) > 1e-6:
+            errors.add(
+                "supply_m3",
+                _("Leave it out, or make it the sources' sum (%(sum)s m3).")
+                % {"sum": f"{total:g}"},
+            )
+        errors.raise_if_any()
+        return total
     if supply_m3 is None or not math.isfinite(supply_m3):
         errors.add("supply_m3", _("Enter a number."))
     elif supply_m3 < 0:
         errors.add("supply_m3", _("Cannot be negative."))
     elif supply_m3 > MAX_SUPPLY_M3:
         errors.add("supply_m3", _("This number is too large."))
-    if not isinstance(horizon_days, int) or not 1 <= horizon_days <= 30:
-        errors.add("horizon_days", _("Choose between 1 and 30 days."))
     errors.raise_if_any()
+    return supply_m3
 
 
 def allocation_preview(
-    *, supply_m3: float, horizon_days: int = 7, hospitals=None, now=None, rates=None
+    *,
+    supply_m3: float | None,
+    horizon_days: int = 7,
+    hospitals=None,
+    now=None,
+    rates=None,
+    lots: list[LotInput] | None = None,
 ) -> tuple[alloc.Plan, dict[int, Hospital]]:
-    """The plan without saving it (for what-if comparisons)."""
-    _check_plan_input(supply_m3, horizon_days)
+    """The plan without saving it (for what-if comparisons). With ``lots`` (source, day,
+    m3) the supply comes by source and day, and the plan says what each hospital gets
+    from each."""
+    supply_m3 = _check_plan_input(supply_m3, horizon_days, lots)
     if hospitals is None:
         hospitals = Hospital.objects.select_related("agency", "agency__region")
     statuses = selectors.statuses(hospitals, now=now, horizon_days=horizon_days, rates=rates)
     needs = needs_for(statuses)
-    plan = alloc.allocate(needs, supply_m3, horizon_days)
+    if lots:
+        plan = alloc.allocate_lots(
+            needs,
+            [alloc.Lot(lot.source.strip(), lot.day, float(lot.amount_m3)) for lot in lots],
+            horizon_days,
+        )
+    else:
+        plan = alloc.allocate(needs, supply_m3, horizon_days)
     return plan, {s.hospital.pk: s.hospital for s in statuses}
 
 
 def allocation_propose(
-    *, actor, supply_m3: float, horizon_days: int = 7, now=None, rates=None
+    *,
+    actor,
+    supply_m3: float | None,
+    horizon_days: int = 7,
+    now=None,
+    rates=None,
+    lots: list[LotInput] | None = None,
 ) -> AllocationPlan:
-    """A draft plan for all hospitals of the province."""
+    """A draft plan for all hospitals of the province (optionally by source and day)."""
     if not permissions.can_propose_allocation(actor):
         raise NotAuthorized(_("Only the provincial health office plans allocations."))
     plan, _hospitals = allocation_preview(
-        supply_m3=supply_m3, horizon_days=horizon_days, now=now, rates=rates
+        supply_m3=supply_m3, horizon_days=horizon_days, now=now, rates=rates, lots=lots
     )
     if plan.solver_status not in ("optimal", "no_demand", "no_supply"):
         raise Conflict(_("The solver found no plan (%(status)s).") % {"status": plan.solver_status})
     with transaction.atomic():
         saved = AllocationPlan.objects.create(
             created_by=actor,
-            supply_m3=supply_m3,
+            supply_m3=plan.supply_m3,
             horizon_days=horizon_days,
             min_cover_hours=plan.min_cover_hours,
             reserve_m3=plan.reserve_m3,
             solver_status=plan.solver_status,
         )
-        AllocationLine.objects.bulk_create(
+        lines = AllocationLine.objects.bulk_create(
             AllocationLine(
                 plan=saved,
                 hospital_id=line.hospital_id,
@@ -439,15 +548,35 @@ def allocation_propose(
             )
             for line in plan.lines
         )
+        if plan.lots:
+            saved_lots = AllocationLot.objects.bulk_create(
+                AllocationLot(plan=saved, source=lot.source, day=lot.day, amount_m3=lot.amount_m3)
+                for lot in plan.lots
+            )
+            lot_ids = {(lot.source, lot.day): lot.pk for lot in saved_lots}
+            if None in lot_ids.values():  # backends that return no keys from bulk_create
+                lot_ids = {(x.source, x.day): x.pk for x in saved.lots.all()}
+            line_ids = {line.hospital_id: line.pk for line in lines}
+            if None in line_ids.values():
+                line_ids = {x.hospital_id: x.pk for x in saved.lines.all()}
+            AllocationDelivery.objects.bulk_create(
+                AllocationDelivery(
+                    line_id=line_ids[d.hospital_id],
+                    lot_id=lot_ids[(d.source, d.day)],
+                    amount_m3=d.amount_m3,
+                )
+                for d in plan.deliveries
+            )
         audit.record(
             actor=actor,
             action="hospitals.allocation_propose",
             obj=saved,
             after={
-                "supply_m3": supply_m3,
+                "supply_m3": plan.supply_m3,
                 "horizon_days": horizon_days,
                 "min_cover_hours": plan.min_cover_hours,
                 "allocated_m3": round(plan.allocated_m3, 3),
+                "lots": [[lot.source, lot.day, lot.amount_m3] for lot in plan.lots],
             },
         )
     return saved
@@ -576,8 +705,51 @@ def _csv_number(row: dict, name: str, errors: _Errors, where: str, *, integer=Fa
     return int(value) if integer and value == int(value) else value
 
 
-def reports_import_csv(*, actor, hospital: Hospital, text: str, now=None) -> int:
+def _csv_column(field_name: str) -> str:
+    """The CSV column a report field comes from: beds.hcu.occupied -> bed_hcu_occupied."""
+    parts = field_name.split(".")
+    if parts[0] == "beds" and len(parts) == 3:
+        return f"bed_{parts[1]}_{parts[2]}"
+    if parts[0] == "cylinders" and len(parts) == 3:
+        return f"{parts[1]}_{parts[2]}"
+    if parts[0] == "patients" and len(parts) == 2:
+        return parts[1]
+    return field_name
+
+
+@dataclass(frozen=True)
+class ImportedRow:
+    row: int  # line number in the file (the header is line 1)
+    reported_at: datetime
+    stock_m3: float
+
+
+def import_text(upload, *, field_name: str = "file", max_bytes: int = 2 * 1024 * 1024) -> str:
+    """The text of an uploaded CSV (checked like every upload; UTF-8, or Latin-1)."""
+    from onedata.core import uploads
+
+    if upload.size > max_bytes:
+        raise ValidationError.for_field(field_name, _("The file is larger than 2 MB."))
+    checked = uploads.check_upload(upload, uploads.DATASET_FILE, field=field_name)
+    if checked.extension != "csv":
+        raise ValidationError.for_field(field_name, _("Upload a CSV file."))
+    with checked.open() as handle:
+        raw = handle.read()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def reports_import_csv(
+    *, actor, hospital: Hospital, text: str, now=None, dry_run: bool = False
+) -> list[ImportedRow]:
     """A backlog of reports from CSV, oldest first; all or nothing.
+
+    Every row is checked like a report from the form; one bad row and nothing is written:
+    the ``ValidationError`` lists every row at fault under ``"row <line>"``, each message
+    naming its column. ``dry_run`` checks everything and writes nothing. Returns one
+    entry per imported row.
 
     Columns (any missing one counts as 0 or empty): reported_at (ISO 8601, WITA when it
     has no offset), liquid_value, liquid_unit, delivered_liquid_litres,
@@ -603,9 +775,13 @@ def reports_import_csv(*, actor, hospital: Hospital, text: str, now=None) -> int
     parsed = []
     for number, row in enumerate(rows, start=2):
         where = f"row {number}"
-        at = parse_datetime((row.get("reported_at") or "").strip())
+        raw_at = (row.get("reported_at") or "").strip()
+        try:
+            at = parse_datetime(raw_at)
+        except ValueError:
+            at = None
         if at is None:
-            errors.add(where, _("reported_at is missing or not a date and time."))
+            errors.add(where, _("reported_at: missing or not a date and time."))
             continue
         if timezone.is_naive(at):
             at = timezone.make_aware(at)
@@ -634,15 +810,34 @@ def reports_import_csv(*, actor, hospital: Hospital, text: str, now=None) -> int
             },
         )
         parsed.append((number, data))
-    errors.raise_if_any()
     parsed.sort(key=lambda item: item[1].reported_at)
+    imported = []
     with transaction.atomic():
         for number, data in parsed:
             try:
-                report_submit(actor=actor, hospital=hospital, data=data, source="csv", now=now)
+                report = report_submit(
+                    actor=actor, hospital=hospital, data=data, source="csv", now=now
+                )
             except ValidationError as error:
                 for name, messages in error.fields.items():
                     for message in messages:
-                        errors.add(f"row {number}", f"{name}: {message}")
-        errors.raise_if_any()
-    return len(parsed)
+                        errors.add(f"row {number}", f"{_csv_column(name)}: {message}")
+            else:
+                imported.append(ImportedRow(number, report.reported_at, report.stock_m3))
+        if errors.fields:
+            transaction.set_rollback(True)
+            bad = len(errors.fields)
+            raise ValidationError(
+                _("Nothing was imported: %(n)d rows have errors.") % {"n": bad},
+                fields=dict(sorted(errors.fields.items(), key=lambda kv: int(kv[0].split()[1]))),
+            )
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            audit.record(
+                actor=actor,
+                action="hospitals.reports_import_csv",
+                obj=hospital,
+                after={"rows": len(imported)},
+            )
+    return sorted(imported, key=lambda r: r.row)

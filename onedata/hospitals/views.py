@@ -44,6 +44,7 @@ BINDING_LABELS = {
     "min_cover": gettext_lazy("raised to the common minimum cover"),
     "horizon_met": gettext_lazy("covered for the whole horizon"),
     "supply": gettext_lazy("the supply ran out before its need was met"),
+    "timing": gettext_lazy("runs out before the first oxygen can reach it"),
 }
 
 
@@ -212,9 +213,6 @@ def report(request, hospital_id: int):
     )
 
 
-IMPORT_MAX_BYTES = 2 * 1024 * 1024
-
-
 @login_required
 def report_import(request, hospital_id: int):
     """A backlog of reports from a CSV file (all rows or none)."""
@@ -224,39 +222,31 @@ def report_import(request, hospital_id: int):
     if request.GET.get("template"):
         return _import_template()
     form = ImportForm(request.POST or None, request.FILES or None)
+    row_errors = []
     if request.method == "POST" and form.is_valid():
-        from onedata.core import uploads
-
         try:
-            upload = form.cleaned_data["file"]
-            if upload.size > IMPORT_MAX_BYTES:
-                raise DomainError(_("The file is larger than 2 MB."), fields={"file": []})
-            checked = uploads.check_upload(upload, uploads.DATASET_FILE, field="file")
-            if checked.extension != "csv":
-                raise DomainError(_("Upload a CSV file."), fields={"file": []})
-            with checked.open() as handle:
-                raw = handle.read()
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = raw.decode("latin-1")
-            count = services.reports_import_csv(actor=request.user, hospital=hospital, text=text)
+            text = services.import_text(form.cleaned_data["file"])
+            count = len(
+                services.reports_import_csv(actor=request.user, hospital=hospital, text=text)
+            )
         except DomainError as error:
-            rows = {k: v for k, v in error.fields.items() if k.startswith("row ")}
-            if rows:
+            row_errors = [
+                (name.split(" ", 1)[1], problems)
+                for name, problems in error.fields.items()
+                if name.startswith("row ")
+            ]
+            if row_errors:
                 form.add_error("file", _("Nothing was imported: correct these rows."))
-                for name, problems in rows.items():
-                    row = name.split(" ", 1)[1]
-                    for problem in problems:
-                        form.add_error(
-                            None, _("Row %(row)s: %(problem)s") % {"row": row, "problem": problem}
-                        )
             else:
                 form.add_error("file", error.message)
         else:
             messages.success(request, _("%(n)d reports imported.") % {"n": count})
             return redirect("hospitals:detail", hospital_id=hospital.pk)
-    return render(request, "hospitals/import.html", {"form": form, "hospital": hospital})
+    return render(
+        request,
+        "hospitals/import.html",
+        {"form": form, "hospital": hospital, "row_errors": row_errors},
+    )
 
 
 def _import_template() -> HttpResponse:
@@ -296,11 +286,10 @@ def plans(request):
                 actor=request.user,
                 supply_m3=form.cleaned_data["supply_m3"],
                 horizon_days=form.cleaned_data["horizon_days"],
+                lots=form.cleaned_data["lots"],
             )
         except DomainError as error:
-            for name, problems in (error.fields or {"__all__": [error.message]}).items():
-                for problem in problems:
-                    form.add_error(name if name in form.fields else None, problem)
+            form.add_service_errors(error.fields or {"__all__": [error.message]})
         else:
             messages.success(request, _("Draft plan made. Check it, then approve it."))
             return redirect("hospitals:plan", plan_id=plan.pk)
@@ -360,6 +349,7 @@ def plan_detail(request, plan_id: int):
         {
             "plan": plan,
             "lines": _lines(plan),
+            "schedule": selectors.plan_schedule(plan),
             "can_approve": plan.status == AllocationPlan.Status.DRAFT
             and permissions.can_approve_allocation(request.user, plan),
             "can_dispatch": plan.status == AllocationPlan.Status.APPROVED
@@ -436,6 +426,13 @@ def plan_pdf(request, plan_id: int):
         before = "-" if line.cover_hours_before is None else f"{line.cover_hours_before:.0f}"
         after = "-" if line.cover_hours_after is None else f"{line.cover_hours_after:.0f}"
         lines.append(f"{line.hospital.name[:38]:38} {line.amount_m3:9.0f} {before:>12} {after:>12}")
+    schedule = selectors.plan_schedule(plan)
+    for _day, when, deliveries in schedule.days:
+        lines += ["", f"{when:%d/%m/%Y}", "-" * 74]
+        for d in deliveries:
+            lines.append(
+                f"{d.line.hospital.name[:38]:38} {d.lot.source[:24]:24} {d.amount_m3:9.0f}"
+            )
     response = HttpResponse(pdf.text_pdf(lines), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="alokasi-oksigen-{plan.pk}.pdf"'
     return response
@@ -443,22 +440,50 @@ def plan_pdf(request, plan_id: int):
 
 @login_required
 def plan_csv(request, plan_id: int):
+    """The delivery plan: one row per hospital, or per hospital, source and day when the
+    plan was made from supply by source and day."""
     plan = _plan(request, plan_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="alokasi-oksigen-{plan.pk}.csv"'
     writer = csv.writer(response)
     writer.writerow(
-        ["hospital", "regency", "amount_m3", "cover_hours_before", "cover_hours_after", "binding"]
+        [
+            "hospital",
+            "regency",
+            "source",
+            "day",
+            "date",
+            "amount_m3",
+            "cover_hours_before",
+            "cover_hours_after",
+            "binding",
+        ]
     )
+    start = timezone.localtime(plan.created_at, WITA).date()
+    schedule = selectors.plan_schedule(plan)
+    by_line = {}
+    for delivery in schedule.deliveries:
+        by_line.setdefault(delivery.line_id, []).append(delivery)
+
+    def hours(value):
+        return "" if value is None else f"{value:.1f}"
+
     for line in _lines(plan):
-        writer.writerow(
-            [
-                line.hospital.name,
-                line.hospital.agency.region.name,
-                f"{line.amount_m3:.3f}",
-                "" if line.cover_hours_before is None else f"{line.cover_hours_before:.1f}",
-                "" if line.cover_hours_after is None else f"{line.cover_hours_after:.1f}",
-                line.binding,
-            ]
-        )
+        parts = [
+            (d.lot.source, d.lot.day, d.date, d.amount_m3) for d in by_line.get(line.pk, [])
+        ] or [("", 0, start, line.amount_m3)]
+        for source, day, when, amount in parts:
+            writer.writerow(
+                [
+                    line.hospital.name,
+                    line.hospital.agency.region.name,
+                    source,
+                    day,
+                    when.isoformat(),
+                    f"{amount:.3f}",
+                    hours(line.cover_hours_before),
+                    hours(line.cover_hours_after),
+                    line.binding,
+                ]
+            )
     return response

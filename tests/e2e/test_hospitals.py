@@ -73,6 +73,27 @@ def test_report_changes_the_dashboard_and_an_analyst_approves_a_plan(new_page, b
     expect(analyst.locator(".badge-ok")).to_be_visible()
 
 
+def test_an_analyst_plans_oxygen_by_source_and_day_on_a_phone(new_page, bali):
+    page = new_page(width=PHONE, height=740)
+    log_in(page, "analis")
+    page.goto(reverse("hospitals:plans"))
+    page.locator("details.rs-lots summary").click()
+    page.fill("input[name=lot_source_1]", "PT Samator Denpasar")
+    page.fill("input[name=lot_day_1]", "0")
+    page.fill("input[name=lot_amount_1]", "3000")
+    page.fill("input[name=lot_source_2]", "Aneka Gas Gresik")
+    page.fill("input[name=lot_day_2]", "9")  # outside the 7-day horizon
+    page.fill("input[name=lot_amount_2]", "4000")
+    page.locator("#main form button[type=submit]").click()
+    # Refused beside the field, with everything typed kept.
+    expect(page.locator("#id_lot_day_2-error")).to_be_visible()
+    expect(page.locator("input[name=lot_source_2]")).to_have_value("Aneka Gas Gresik")
+    page.fill("input[name=lot_day_2]", "2")
+    page.locator("#main form button[type=submit]").click()
+    expect(page.locator("#plan-lots")).to_contain_text("Aneka Gas Gresik")
+    expect(page.locator("#main")).to_contain_text("PT Samator Denpasar")
+
+
 def test_free_beds_page_needs_no_login(new_page, bali):
     page = new_page(width=PHONE, height=740)
     page.goto(reverse("hospitals:beds"))
@@ -119,5 +140,13 @@ def test_screenshots_hospitals(new_page, bali, screenshot_dir, width):
     page.fill("input[name=supply_m3]", "15000")
     page.locator("#main form button[type=submit]").click()
     snap("plan")
+    page.goto(reverse("hospitals:plans"))
+    page.locator("details.rs-lots summary").click()
+    snap("plans-form")
+    from onedata.hospitals.models import AllocationPlan
+
+    by_source = AllocationPlan.objects.filter(lots__isnull=False).first()
+    page.goto(reverse("hospitals:plan", args=[by_source.pk]))
+    snap("plan-by-source")
     wide = {name: px for name, px in too_wide.items() if px > 0}
     assert not wide, f"pages scroll sideways at {width}px: {wide}"

@@ -171,6 +171,14 @@ CASES = {
             data=lambda w: REPORT_BODY,
         )
     ],
+    "api:hospitals_reports_import": [
+        Case(
+            "POST",
+            lambda w: f"/api/v1/hospitals/{_hid(w)}/reports/import?dry_run=true",
+            reporter_of_hospital,
+            data=lambda w: {"file": _csv_file()},
+        )
+    ],
     "api:hospitals_list": [
         Case(
             "GET",

@@ -253,3 +253,146 @@ def test_a_dispatched_share_confirmed_by_the_hospital_raises_its_stock(hospital,
     assert AllocationPlan.objects.get().status == "received"
     again = reporter.post(f"/api/v1/hospitals/{hospital.pk}/receipts/{plan['id']}")
     assert again.status_code == 409
+
+
+def _csv(body: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("backlog.csv", body, content_type="text/csv")
+
+
+IMPORT_OK = (
+    b"reported_at,liquid_value,liquid_unit,large_full,severe,bed_hcu_total,bed_hcu_occupied\n"
+    b"2026-01-02T08:00:00+08:00,40,percent,5,3,10,4\n"
+    b"2026-01-01T08:00:00+08:00,50,percent,6,2,10,5\n"
+)
+
+
+def test_a_csv_backlog_is_imported_through_the_api_oldest_first(hospital, staff):
+    client = login_client(staff["reporter"])
+    url = f"/api/v1/hospitals/{hospital.pk}/reports/import"
+    response = client.post(url, {"file": _csv(IMPORT_OK)})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["imported"] == 2 and not body["dry_run"]
+    # 50 % of 10,000 L = 4,305 m3 + 6 large x 6 = 4,341 m3 (row 3 is the older one).
+    assert [(r["row"], round(r["stock_m3"])) for r in body["rows"]] == [(2, 3474), (3, 4341)]
+    assert list(Report.objects.order_by("reported_at").values_list("source", flat=True)) == [
+        "csv",
+        "csv",
+    ]
+
+
+def test_a_dry_run_checks_every_row_and_writes_nothing(hospital, staff):
+    response = login_client(staff["reporter"]).post(
+        f"/api/v1/hospitals/{hospital.pk}/reports/import?dry_run=true", {"file": _csv(IMPORT_OK)}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["checked"] == 2 and response.json()["imported"] == 0
+    assert not Report.objects.exists()
+
+
+def test_a_csv_with_bad_rows_writes_nothing_and_reports_each_row(hospital, staff):
+    add_report(hospital, hours_ago=1)
+    body = (
+        b"reported_at,liquid_value,severe,bed_hcu_total,bed_hcu_occupied,bed_xyz_total\n"
+        b"2026-01-01T08:00:00+08:00,50,2,10,5,\n"  # before the last report
+        b"2099-01-02T08:00:00+08:00,40,x,10,12,\n"  # future, not a number, occupied > total
+        b"not a date,40,1,10,1,\n"
+        b"2026-01-03T08:00:00+08:00,-4,1,10,1,\n"  # negative
+    )
+    before = Report.objects.count()
+    response = login_client(staff["reporter"]).post(
+        f"/api/v1/hospitals/{hospital.pk}/reports/import", {"file": _csv(body)}
+    )
+    assert response.status_code == 422, response.content
+    error = response.json()["error"]
+    fields = error["fields"]
+    assert list(fields) == ["row 2", "row 3", "row 4", "row 5"]
+    assert any(m.startswith("reported_at:") for m in fields["row 2"])
+    assert any("severe" in m for m in fields["row 3"])
+    assert any(m.startswith("bed_hcu_occupied:") for m in fields["row 3"])
+    assert any(m.startswith("reported_at:") for m in fields["row 4"])
+    assert any(m.startswith("liquid_value:") for m in fields["row 5"])
+    assert Report.objects.count() == before
+
+
+def test_a_csv_import_for_another_hospital_is_refused(hospital, staff):
+    response = login_client(staff["other_reporter"]).post(
+        f"/api/v1/hospitals/{hospital.pk}/reports/import", {"file": _csv(IMPORT_OK)}
+    )
+    assert response.status_code in (403, 404)
+    assert not Report.objects.exists()
+
+
+def test_a_plan_by_source_and_day_says_who_gets_what_from_which_source_when(
+    hospital, other_hospital, staff
+):
+    # Both use 273.6 m3/day; hospital A holds 2 % of its tank (172.2 m3), B 40 %.
+    add_report(hospital, liquid_value=2, cylinders={})
+    add_report(other_hospital, liquid_value=40, cylinders={})
+    analyst = login_client(staff["province_analyst"])
+    response = analyst.post(
+        "/api/v1/hospitals/oxygen/allocations",
+        {
+            "horizon_days": 3,
+            "sources": [
+                {"source": "PT Samator Denpasar", "day": 0, "amount_m3": 200},
+                {"source": "Aneka Gas Gresik", "day": 1, "amount_m3": 600},
+            ],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    plan = response.json()
+    assert plan["supply_m3"] == 800
+    lots = {(s["source"], s["day"]): s for s in plan["sources"]}
+    assert set(lots) == {("PT Samator Denpasar", 0), ("Aneka Gas Gresik", 1)}
+    assert lots[("Aneka Gas Gresik", 1)]["date"] > lots[("PT Samator Denpasar", 0)]["date"]
+    sent = {}
+    for d in plan["deliveries"]:
+        sent[(d["source"], d["day"])] = sent.get((d["source"], d["day"]), 0) + d["amount_m3"]
+        assert d["amount_m3"] > 0
+    for key, lot in lots.items():
+        assert sent.get(key, 0) == pytest.approx(lot["allocated_m3"])
+        assert lot["allocated_m3"] <= lot["amount_m3"] + 1e-6
+    # Today's oxygen goes to the hospital that is about to run out.
+    today = [d for d in plan["deliveries"] if d["day"] == 0]
+    assert {d["hospital_id"] for d in today} == {hospital.pk}
+    totals = {a["hospital_id"]: a["amount_m3"] for a in plan["allocations"]}
+    for hospital_id, total in totals.items():
+        mine = sum(d["amount_m3"] for d in plan["deliveries"] if d["hospital_id"] == hospital_id)
+        assert mine == pytest.approx(total)
+    again = analyst.get(f"/api/v1/hospitals/oxygen/allocations/{plan['id']}").json()
+    assert again["deliveries"] == plan["deliveries"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"sources": [{"source": "A", "day": 7, "amount_m3": 10}]}, "sources[0].day"),
+        ({"sources": [{"source": " ", "day": 0, "amount_m3": 10}]}, "sources[0].source"),
+        ({"sources": [{"source": "A", "day": 0, "amount_m3": -1}]}, "sources[0].amount_m3"),
+        (
+            {
+                "sources": [
+                    {"source": "A", "day": 1, "amount_m3": 5},
+                    {"source": "A", "day": 1, "amount_m3": 5},
+                ]
+            },
+            "sources[1].source",
+        ),
+        ({"supply_m3": 50, "sources": [{"source": "A", "day": 0, "amount_m3": 10}]}, "supply_m3"),
+        ({}, "supply_m3"),
+    ],
+)
+def test_bad_sources_are_refused_naming_the_field(hospital, staff, body, field):
+    add_report(hospital)
+    response = login_client(staff["province_analyst"]).post(
+        "/api/v1/hospitals/oxygen/allocations",
+        {"horizon_days": 7, **body},
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.content
+    assert field in response.json()["error"]["fields"]
+    assert not AllocationPlan.objects.exists()

@@ -5,7 +5,7 @@ import pytest
 from onedata.core import demo as core_demo
 from onedata.core.models import Membership
 from onedata.hospitals import demo, selectors
-from onedata.hospitals.models import Hospital, Report
+from onedata.hospitals.models import AllocationPlan, Hospital, Report
 
 pytestmark = pytest.mark.django_db
 
@@ -26,3 +26,9 @@ def test_demo_shows_every_status_and_seeding_twice_changes_nothing(regions):
     assert Membership.objects.filter(
         user__username="pelapor.rs", agency__slug="rsud-wangaya", role="hospital_reporter"
     ).exists()
+
+    # A draft plan by source and day, made once, with deliveries on more than one day.
+    plan = AllocationPlan.objects.get()
+    assert plan.status == "draft" and plan.lots.count() == len(demo.DEMO_LOTS)
+    days = set(plan.lots.filter(deliveries__isnull=False).values_list("day", flat=True))
+    assert len(days) >= 2

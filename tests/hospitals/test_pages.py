@@ -66,10 +66,53 @@ def test_analyst_makes_approves_and_exports_a_plan(hospital, staff):
     plan.refresh_from_db()
     assert plan.status == "approved"
     csv = client.get(f"/rumah-sakit/alokasi/{plan.pk}/csv/").content.decode()
-    assert csv.splitlines()[0].startswith("hospital,regency,amount_m3")
+    assert csv.splitlines()[0].startswith("hospital,regency,source,day,date,amount_m3")
     pdf = client.get(f"/rumah-sakit/alokasi/{plan.pk}/pdf/")
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-1.4") and b"RSUD BADUNG" in pdf.content
+
+
+def test_a_plan_by_source_and_day_from_the_page_lists_each_days_deliveries(
+    hospital, other_hospital, staff
+):
+    add_report(hospital, liquid_value=2, cylinders={})
+    add_report(other_hospital, liquid_value=40, cylinders={})
+    client = login_client(staff["province_analyst"])
+    response = client.post(
+        "/rumah-sakit/alokasi/",
+        {
+            "horizon_days": "3",
+            "lot_source_1": "PT Samator Denpasar",
+            "lot_day_1": "0",
+            "lot_amount_1": "200",
+            "lot_source_2": "Aneka Gas Gresik",
+            "lot_day_2": "1",
+            "lot_amount_2": "600",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    plan = AllocationPlan.objects.get()
+    assert plan.supply_m3 == 800 and plan.lots.count() == 2
+    html = client.get(response["Location"]).content.decode()
+    assert 'id="plan-lots"' in html and "PT Samator Denpasar" in html
+    csv = client.get(f"/rumah-sakit/alokasi/{plan.pk}/csv/").content.decode().splitlines()
+    assert any(",PT Samator Denpasar,0," in row for row in csv[1:])
+    assert any(",Aneka Gas Gresik,1," in row for row in csv[1:])
+    pdf = client.get(f"/rumah-sakit/alokasi/{plan.pk}/pdf/")
+    assert b"PT Samator Denpasar" in pdf.content
+
+
+def test_a_source_outside_the_horizon_is_named_beside_its_field_and_kept(hospital, staff):
+    add_report(hospital)
+    response = login_client(staff["province_analyst"]).post(
+        "/rumah-sakit/alokasi/",
+        {"horizon_days": "3", "lot_source_1": "Samator", "lot_day_1": "5", "lot_amount_1": "90"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="Samator"' in html and 'value="5"' in html and 'value="90"' in html
+    assert 'id="id_lot_day_1-error"' in html
+    assert not AllocationPlan.objects.exists()
 
 
 def test_a_plan_form_with_negative_supply_names_the_field(staff):
@@ -134,7 +177,10 @@ def test_a_csv_with_a_bad_row_imports_nothing_and_names_the_row(hospital, staff)
         {"file": SimpleUploadedFile("backlog.csv", body, content_type="text/csv")},
     )
     assert response.status_code == 200
-    assert "Baris 3" in response.content.decode()
+    html = response.content.decode()
+    # The per-row report: row 3, naming its column.
+    assert 'id="import-errors"' in html
+    assert '<td class="num">3</td>' in html and "bed_hcu_occupied" in html
     assert not Report.objects.exists()
 
 
