@@ -9,13 +9,15 @@
 #        SMTP relay (EMAIL_URL)
 #
 #   deploy/local-cluster.sh start      # migrate, then start everything (idempotent)
+#   deploy/local-cluster.sh revive     # start what is down (after a crash), no migration
 #   deploy/local-cluster.sh stop       # stop everything it started
 #   deploy/local-cluster.sh status     # each process, and /readyz through nginx
 #   deploy/local-cluster.sh env        # the environment the processes run with
 #
 # Knobs: CLUSTER_APPS (2), CLUSTER_WORKERS (2), CLUSTER_PORT (8080), CLUSTER_DIR
 # (var/cluster), CLUSTER_DATABASE_URL, CLUSTER_REDIS_URL, WEB_CONCURRENCY (2 per app),
-# WEB_THREADS (4). PostgreSQL and Redis are the machine's own services; nginx is
+# WEB_THREADS (4). PostgreSQL and Redis are the machine's own services (or any named by
+# CLUSTER_DATABASE_URL / CLUSTER_REDIS_URL, e.g. throwaway ones for tests/faults); nginx is
 # Debian's (installed with apt-get when missing). docs/deploy.md maps every piece to
 # separate hosts.
 set -euo pipefail
@@ -57,13 +59,18 @@ CSRF_TRUSTED_ORIGINS=http://127.0.0.1:$PORT,http://localhost:$PORT
 TRUSTED_PROXY_COUNT=1
 PROMETHEUS_MULTIPROC_DIR=$DIR/prometheus
 LOG_FORMAT=json
+GUNICORN_CMD_ARGS=--keep-alive=75
 EOF
 }
 
 # shellcheck disable=SC2046 # the values hold no spaces: one word per VAR=value
 with_env() { env $(cluster_env | xargs) "$@"; }
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# Alive and not a zombie (a killed process nobody has reaped yet still answers kill -0).
+pid_alive() {
+    [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null \
+        && ! grep -qE '^[0-9]+ \(.*\) Z' "/proc/$(cat "$1")/stat" 2>/dev/null
+}
 
 # Start "$@" in its own session, output to $LOG/$name.log, pid in $RUN/$name.pid.
 spawn() {
@@ -118,6 +125,9 @@ http {
     client_max_body_size 60m;
     upstream onedata {
 $upstreams        keepalive 32;
+        # Close idle connections to the app before gunicorn does (--keep-alive=75 above):
+        # otherwise nginx may reuse one gunicorn is closing, and a POST on it gets a 502.
+        keepalive_timeout 60s;
     }
     server {
         listen 127.0.0.1:$PORT;
@@ -148,19 +158,24 @@ cmd_start() {
         'import secrets; print(secrets.token_urlsafe(50))' >"$DIR/secret_key")
     [ -x "$PY" ] || die "no Python at $PY (run make test or make demo once to build .venv)"
     need_nginx
-    pg_isready -q -h 127.0.0.1 -p 5432 || die "PostgreSQL is not answering on 127.0.0.1:5432"
-    [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = PONG ] \
-        || die "Redis is not answering on 127.0.0.1:6379"
-    local db=${DATABASE_URL_CLUSTER##*/}
-    if ! psql "${DATABASE_URL_CLUSTER%/*}/postgres" -Atc \
+    local server=${DATABASE_URL_CLUSTER%/*} db=${DATABASE_URL_CLUSTER##*/}
+    pg_isready -q -d "$server/postgres" || die "PostgreSQL is not answering at ${server#*@}"
+    [ "$(redis-cli -u "$REDIS_URL_CLUSTER" ping 2>/dev/null)" = PONG ] \
+        || die "Redis is not answering at $REDIS_URL_CLUSTER"
+    if ! psql "$server/postgres" -Atc \
         "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
-        createdb -h 127.0.0.1 -U postgres "$db"
+        psql "$server/postgres" -qc "CREATE DATABASE \"$db\""
         say "created database $db"
     fi
     say "migrating and collecting static files ..."
     with_env "$PY" -m onedata.cli manage migrate --no-input -v 0
     with_env "$PY" -m onedata.cli manage collectstatic --no-input -v 0
     rm -f "$DIR"/prometheus/*.db
+    spawn_all
+}
+
+# Start whatever is not running (after a crash, or to add app servers), without migrating.
+spawn_all() {
     spawn mailsink "$PY" -m onedata.cli mailsink --port "$MAIL_PORT"
     local i
     for ((i = 1; i <= APPS; i++)); do
@@ -188,9 +203,14 @@ stop_one() {
     local name=$1 pidfile=$RUN/$1.pid pid
     pid_alive "$pidfile" || { rm -f "$pidfile"; return; }
     pid=$(cat "$pidfile")
+    # An RQ work horse runs in a session of its own: not reached through the group.
+    local kids
+    kids=$(pgrep -P "$pid" 2>/dev/null || true)
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
     kill -KILL -- "-$pid" 2>/dev/null || true
+    # shellcheck disable=SC2086 # one pid per word
+    [ -z "$kids" ] || kill -KILL $kids 2>/dev/null || true
     rm -f "$pidfile"
     say "$name stopped"
 }
@@ -231,8 +251,9 @@ cmd_status() {
 
 case "${1:-}" in
 start) cmd_start ;;
+revive) [ -f "$DIR/secret_key" ] || die "not set up: run start first"; spawn_all ;;
 stop) cmd_stop ;;
 status) cmd_status ;;
 env) cluster_env ;;
-*) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+*) echo "usage: $0 start|revive|stop|status|env" >&2; exit 2 ;;
 esac

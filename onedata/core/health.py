@@ -1,18 +1,22 @@
-"""Liveness, readiness and the task queue's state, for load balancers and monitoring."""
+"""Liveness, readiness and the task queue's state, for load balancers and monitoring; and
+the Redis cache backend that turns itself off while Redis is down."""
 
 from __future__ import annotations
 
 import hmac
 import logging
+import threading
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
-from onedata.core import metrics, permissions, services
+from onedata.core import metrics
 
 logger = logging.getLogger("onedata.health")
 
@@ -101,6 +105,9 @@ def readyz(request):
 
 
 def _metrics_caller_allowed(request) -> bool:
+    # Imported here: this module is also the cache backend's, loaded before the models.
+    from onedata.core import permissions, services
+
     auth = request.headers.get("Authorization", "")
     if auth.lower().startswith("bearer "):
         secret = auth[7:].strip()
@@ -120,3 +127,130 @@ def metrics_view(request):
         )
     body, content_type = metrics.render()
     return HttpResponse(body, content_type=content_type)
+
+
+# --- Redis down: the cache turns itself off ----------------------------------------------
+
+
+REDIS_RETRY_SECONDS = 2.0  # after a failure, skip Redis this long before trying again
+PENDING_LIMIT = 10_000  # keys to invalidate when Redis is back (per process)
+_redis_state = {"down_until": 0.0, "warned": False}
+_pending_deletes: set[str] = set()
+_state_lock = threading.Lock()
+
+
+class CacheUnavailable(Exception):
+    """Redis did not answer; callers that need an exact answer (counters) fall back."""
+
+
+def _redis_errors() -> tuple[type[BaseException], ...]:
+    import redis
+
+    return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+
+
+class DegradingRedisCache(RedisCache):
+    """Django's Redis cache that degrades instead of failing when Redis is unreachable:
+    reads miss, writes are dropped, ``incr`` raises :class:`CacheUnavailable` (the rate
+    limiter then counts in the database). After a failure Redis is left alone for
+    ``REDIS_RETRY_SECONDS`` so requests do not each wait for a connection. Keys written or
+    deleted while Redis was away are deleted when it answers again, so a session changed
+    (or ended) meanwhile is not shadowed by its older cached copy."""
+
+    def _call(self, operation, *args, fallback=None, keys=(), strict=False):
+        now = time.monotonic()
+        if now < _redis_state["down_until"]:
+            self._remember(keys)
+            if strict:
+                raise CacheUnavailable("Redis is unavailable")
+            return fallback
+        try:
+            if _pending_deletes:
+                self._flush_pending()
+            result = operation(*args)
+        except _redis_errors() as error:
+            with _state_lock:
+                _redis_state["down_until"] = time.monotonic() + REDIS_RETRY_SECONDS
+                warn = not _redis_state["warned"]
+                _redis_state["warned"] = True
+            if warn:
+                logger.warning("Redis unavailable, cache off until it answers: %s", error)
+            self._remember(keys)
+            if strict:
+                raise CacheUnavailable(str(error)) from error
+            return fallback
+        if _redis_state["warned"]:
+            with _state_lock:
+                _redis_state["warned"] = False
+            logger.warning("Redis answers again, cache on")
+        return result
+
+    @staticmethod
+    def _remember(keys) -> None:
+        with _state_lock:
+            for key in keys:
+                if len(_pending_deletes) < PENDING_LIMIT:
+                    _pending_deletes.add(key)
+
+    def _flush_pending(self) -> None:
+        with _state_lock:
+            keys = list(_pending_deletes)
+            _pending_deletes.clear()
+        try:
+            self._cache.delete_many(keys)
+        except Exception:
+            self._remember(keys)
+            raise
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        made = self.make_and_validate_key(key, version=version)
+        timeout = self.get_backend_timeout(timeout)
+        return self._call(self._cache.add, made, value, timeout, fallback=False, keys=[made])
+
+    def get(self, key, default=None, version=None):
+        made = self.make_and_validate_key(key, version=version)
+        return self._call(self._cache.get, made, default, fallback=default)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        made = self.make_and_validate_key(key, version=version)
+        timeout = self.get_backend_timeout(timeout)
+        self._call(self._cache.set, made, value, timeout, keys=[made])
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        made = self.make_and_validate_key(key, version=version)
+        timeout = self.get_backend_timeout(timeout)
+        return self._call(self._cache.touch, made, timeout, fallback=False)
+
+    def delete(self, key, version=None):
+        made = self.make_and_validate_key(key, version=version)
+        return self._call(self._cache.delete, made, fallback=False, keys=[made])
+
+    def get_many(self, keys, version=None):
+        key_map = {self.make_and_validate_key(key, version=version): key for key in keys}
+        found = self._call(self._cache.get_many, key_map.keys(), fallback={})
+        return {key_map[k]: v for k, v in found.items()}
+
+    def has_key(self, key, version=None):
+        made = self.make_and_validate_key(key, version=version)
+        return self._call(self._cache.has_key, made, fallback=False)
+
+    def incr(self, key, delta=1, version=None):
+        made = self.make_and_validate_key(key, version=version)
+        return self._call(self._cache.incr, made, delta, strict=True)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        if not data:
+            return []
+        safe = {self.make_and_validate_key(key, version=version): v for key, v in data.items()}
+        timeout = self.get_backend_timeout(timeout)
+        self._call(self._cache.set_many, safe, timeout, keys=list(safe))
+        return []
+
+    def delete_many(self, keys, version=None):
+        if not keys:
+            return
+        safe = [self.make_and_validate_key(key, version=version) for key in keys]
+        self._call(self._cache.delete_many, safe, keys=safe)
+
+    def clear(self):
+        return self._call(self._cache.clear, fallback=False)

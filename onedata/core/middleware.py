@@ -1,4 +1,4 @@
-"""Request id, client address and API rate limits."""
+"""Request id, client address, API rate limits, and a clean 503 when the database is gone."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import time
 import uuid
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 from onedata.core import context, metrics, ratelimit
@@ -16,7 +18,62 @@ from onedata.core.errors import error_body
 
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 request_log = logging.getLogger("onedata.request")
+logger = logging.getLogger("onedata.errors")
 QUIET_PATHS = ("/healthz", "/readyz", "/metrics")
+
+# The database cannot be reached, or dropped the connection (a restart, a fail-over): the
+# request may succeed a moment later. Not a bug of ours: 503 with Retry-After, not 500.
+# The same for Redis where a request cannot do without it (enqueueing a task); the cache
+# and the rate limits do without it (onedata/core/health.py, ratelimit.py).
+try:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    BACKEND_GONE = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
+except ImportError:  # installed without the redis extra
+    BACKEND_GONE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+UNAVAILABLE_LOG = "database or Redis unavailable during %s %s: %s"
+
+
+def database_unavailable(request):
+    """503 in the API's envelope (or a short page), telling the client to try again. A write
+    that got this answer was usually rolled back with the connection, but not always (the
+    connection may drop after COMMIT; a task is enqueued after the commit): clients retry
+    writes with an Idempotency-Key where the endpoint takes one."""
+    message = _("The service is briefly unavailable. Try again in a few seconds.")
+    if request.path.startswith("/api/"):
+        response = JsonResponse(error_body("unavailable", message), status=503)
+    else:
+        response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _api_database_gone(request, exc):
+    logger.warning(UNAVAILABLE_LOG, request.method, request.path, exc)
+    return database_unavailable(request)
+
+
+def install_api_handlers() -> None:
+    """The Ninja API answers its own exceptions (500 for anything unknown): teach it that a
+    lost database is a 503. Idempotent; called when the middleware is loaded."""
+    from onedata.api import api
+
+    for exc_class in BACKEND_GONE:
+        api.add_exception_handler(exc_class, _api_database_gone)
+
+
+def _note_database_gone(sender, request=None, **kwargs):
+    """Django's last-resort handler (an exception from a page or a middleware) is about to
+    answer 500; mark the request when the cause is the database, so it becomes a 503."""
+    import sys
+
+    if request is not None and isinstance(sys.exc_info()[1], BACKEND_GONE):
+        request.database_gone = True
+
+
+got_request_exception.connect(_note_database_gone, dispatch_uid="onedata-database-gone")
 
 
 def client_ip(request) -> str | None:
@@ -38,6 +95,7 @@ class RequestContextMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        install_api_handlers()
 
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
@@ -47,11 +105,20 @@ class RequestContextMiddleware:
         started = time.perf_counter()
         try:
             response = self.get_response(request)
+            if response.status_code == 500 and getattr(request, "database_gone", False):
+                response = database_unavailable(request)
             self._observe(request, response.status_code, started)
         finally:
             context.unbind(token)
         response["X-Request-ID"] = request.id
         return response
+
+    def process_exception(self, request, exception):
+        """A page whose view lost the database: 503, not the 500 page."""
+        if isinstance(exception, BACKEND_GONE):
+            logger.warning(UNAVAILABLE_LOG, request.method, request.path, exception)
+            return database_unavailable(request)
+        return None
 
     @staticmethod
     def _observe(request, status: int, started: float) -> None:

@@ -2,7 +2,9 @@
 
 Two adapters behind one function: Redis (``INCR`` through the cache) when REDIS_URL is
 set, so that every app server shares the count; otherwise a database row updated with
-``count = count + 1``, which stays correct across processes on one machine.
+``count = count + 1``, which stays correct across processes on one machine. While Redis
+is unreachable the Redis adapter falls back to the database row (every host still sees
+the same count; the window's earlier Redis count is not carried over).
 """
 
 from __future__ import annotations
@@ -17,7 +19,12 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from onedata.core.health import CacheUnavailable, _redis_errors
 from onedata.core.models import RateCounter
+
+
+def _redis_down() -> tuple[type[BaseException], ...]:
+    return (CacheUnavailable, *_redis_errors())
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,12 @@ def peek(key: str, *, period: int, now: float | None = None) -> int:
     now = clock() if now is None else now
     window, _ = _window(period, now)
     if settings.REDIS_URL:
-        return int(cache.get(f"rl:{key}:{window}", 0))
+        try:
+            value = cache.get(f"rl:{key}:{window}")
+        except _redis_down():
+            value = None
+        if value is not None:
+            return int(value)
     row = RateCounter.objects.filter(key=key, window=window).values_list("count", flat=True)
     return row[0] if row else 0
 
@@ -61,9 +73,11 @@ def reset(key: str, *, period: int, now: float | None = None) -> None:
     now = clock() if now is None else now
     window, _ = _window(period, now)
     if settings.REDIS_URL:
-        cache.delete(f"rl:{key}:{window}")
-    else:
-        RateCounter.objects.filter(key=key, window=window).delete()
+        try:
+            cache.delete(f"rl:{key}:{window}")
+        except _redis_down():
+            pass
+    RateCounter.objects.filter(key=key, window=window).delete()
 
 
 def prune(now=None) -> int:
@@ -75,8 +89,15 @@ def prune(now=None) -> int:
 def _increment(key: str, window: int, period: int, cost: int) -> int:
     if settings.REDIS_URL:
         cache_key = f"rl:{key}:{window}"
-        cache.add(cache_key, 0, timeout=period + 1)
-        return int(cache.incr(cache_key, cost))
+        try:
+            try:
+                return int(cache.incr(cache_key, cost))
+            except ValueError:  # the window's first hit (or its key expired just now)
+                if cache.add(cache_key, cost, timeout=period + 1):
+                    return cost
+                return int(cache.incr(cache_key, cost))
+        except _redis_down():
+            pass  # Redis is down: count in the database until it is back
     return _increment_in_database(key[:200], window, period, cost)
 
 
