@@ -11,6 +11,11 @@ Per engine (SQLite; PostgreSQL when reachable), in a fresh database:
   of the same file into an all-text table.
 - ``<engine>.search.p50`` / ``.p95``: ``datastore.search`` with a filter and a sort,
   milliseconds, against the same query in bare SQL on the all-text table.
+- ``<engine>.search_sql.p50`` / ``.p95``: the same filter and sort through
+  ``datastore_search_sql`` (checks, typed projection, plan check), against the same bare SQL.
+- ``<engine>.package_search.p50`` / ``.p95``: catalog search (full-text index, published
+  documents, three facets) over BENCH_DATAHUB_CATALOG datasets (300), against a bare
+  ``LIKE`` over titles and descriptions with a count.
 
 Knobs: BENCH_DATAHUB_ROWS (100000), BENCH_DATAHUB_QUERIES (30),
 BENCH_DATAHUB_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/bench_datahub;
@@ -36,6 +41,7 @@ from _harness import REPO_ROOT, django_env, emit, env_number, note, postgres_rea
 BENCH = "datahub"
 ROWS = int(env_number("BENCH_DATAHUB_ROWS", 100_000))
 QUERIES = int(env_number("BENCH_DATAHUB_QUERIES", 30))
+CATALOG = int(env_number("BENCH_DATAHUB_CATALOG", 300))
 PG_URL = os.environ.get(
     "BENCH_DATAHUB_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/bench_datahub"
 )
@@ -163,6 +169,77 @@ def child(csv_path: str) -> None:
         bare.append(time.perf_counter() - started)
     out["search"] = ours
     out["bare_search"] = bare
+
+    # datastore_search_sql: the same filter and sort as SQL, against bare SQL.
+    from onedata.core.models import User
+
+    admin = User.objects.create(username="bench-admin", is_superuser=True, is_staff=True)
+    dataset.version = 1
+    dataset.state = "published"
+    dataset.save(update_fields=["version", "state"])
+    ours_sql = []
+    for i in range(QUERIES):
+        code = REGENCIES[i % len(REGENCIES)] + ".01"
+        started = time.perf_counter()
+        datastore.search_sql(
+            admin,
+            f"SELECT * FROM \"{resource.pk}\" WHERE kode_wilayah = '{code}' "  # noqa: S608
+            "ORDER BY penduduk DESC LIMIT 100",
+        )
+        ours_sql.append(time.perf_counter() - started)
+    out["search_sql"] = ours_sql
+
+    # Catalog search (package_search's engine): CATALOG datasets, full text and facets,
+    # against a bare LIKE over titles and descriptions.
+    from onedata.datahub import search_index, selectors
+
+    words = ["penduduk", "kesehatan", "pariwisata", "sekolah", "jalan", "air", "pajak"]
+    for i in range(CATALOG):
+        made = Dataset.objects.create(
+            name=f"set-{i}",
+            title=f"Data {words[i % 7]} {i}",
+            notes=f"Keterangan {words[(i * 3) % 7]} kabupaten {i % 9}",
+            organization=agency,
+            version=1,
+            state="published",
+        )
+        from onedata.datahub.models import DatasetVersion
+
+        DatasetVersion.objects.create(
+            dataset=made, number=1, metadata=selectors.package_dict(made), resources=[]
+        )
+        search_index.refresh(made.pk)
+
+    class Anonymous:
+        is_authenticated = False
+        is_active = False
+        is_superuser = False
+
+    catalog, bare_catalog = [], []
+    for i in range(QUERIES):
+        word = words[i % 7]
+        started = time.perf_counter()
+        selectors.search_datasets(
+            Anonymous(), q=word, rows=10, facet_fields=["organization", "tags", "res_format"]
+        )
+        catalog.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            like = f"%{word}%"
+            cursor.execute(
+                "SELECT id, name, title FROM datahub_dataset WHERE title LIKE %s OR notes LIKE %s "
+                "ORDER BY modified_at DESC LIMIT 10",
+                [like, like],
+            )
+            cursor.fetchall()
+            cursor.execute(
+                "SELECT count(*) FROM datahub_dataset WHERE title LIKE %s OR notes LIKE %s",
+                [like, like],
+            )
+            cursor.fetchall()
+        bare_catalog.append(time.perf_counter() - started)
+    out["catalog"] = catalog
+    out["bare_catalog"] = bare_catalog
     print("RESULT " + json.dumps(out), flush=True)
 
 
@@ -200,6 +277,20 @@ def run_engine(engine: str, database_url: str, var_dir: Path, csv_path: Path) ->
             f"{engine}.search.{label}",
             percentile(data["search"], share) * 1000,
             percentile(data["bare_search"], share) * 1000,
+            "ms",
+        )
+        emit(
+            BENCH,
+            f"{engine}.search_sql.{label}",
+            percentile(data["search_sql"], share) * 1000,
+            percentile(data["bare_search"], share) * 1000,
+            "ms",
+        )
+        emit(
+            BENCH,
+            f"{engine}.package_search.{label}",
+            percentile(data["catalog"], share) * 1000,
+            percentile(data["bare_catalog"], share) * 1000,
             "ms",
         )
 

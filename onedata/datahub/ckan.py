@@ -24,8 +24,8 @@ from django.views.decorators.csrf import csrf_exempt
 from onedata.core import services as core_services
 from onedata.core.errors import Conflict, DomainError, NotAuthorized, NotFound, ValidationError
 from onedata.core.models import Agency
-from onedata.datahub import datastore, permissions, selectors, services, tabular
-from onedata.datahub.models import Dataset, Group, Resource, Tag
+from onedata.datahub import datastore, permissions, search_index, selectors, services, tabular
+from onedata.datahub.models import Dataset, Group, Resource, SearchFacet, Tag
 
 logger = logging.getLogger("onedata.datahub.ckan")
 
@@ -502,9 +502,25 @@ def organization_show(request, user, params):
     return data
 
 
+def _published_facet_counts(user, field: str) -> dict[str, int]:
+    """Counts of a facet over the public's search documents (last published versions), so
+    a draft's new tags or themes never show."""
+    from django.db.models import Count
+
+    entries = search_index.entries_for(
+        _PublicOnly(user), permissions.visible_filter(_PublicOnly(user)), None
+    )
+    rows = (
+        SearchFacet.objects.filter(field=field, entry__in=entries.values("pk"))
+        .values("value")
+        .annotate(n=Count("entry_id"))
+    )
+    return {row["value"]: row["n"] for row in rows}
+
+
 @action("group_list")
 def group_list(request, user, params):
-    counts = _public_counts(user, "groups__name")
+    counts = _published_facet_counts(user, "groups")
     groups = Group.objects.order_by("name")
     if _bool(params, "all_fields"):
         return [selectors.group_dict(g, counts.get(g.name, 0)) for g in groups]
@@ -529,8 +545,8 @@ def group_show(request, user, params):
 @action("tag_list")
 def tag_list(request, user, params):
     query = str(params.get("query") or "")
-    visible = Dataset.objects.filter(permissions.visible_filter(_PublicOnly(user))).values("pk")
-    tags = Tag.objects.filter(datasets__in=visible).distinct().order_by("name")
+    names = list(_published_facet_counts(user, "tags"))
+    tags = Tag.objects.filter(name__in=names).order_by("name")
     if query:
         tags = tags.filter(name__icontains=query)
     if _bool(params, "all_fields"):
@@ -759,3 +775,16 @@ def datastore_delete(request, user, params):
         raise NotAuthorized(_("You may not change this dataset."))
     services.datastore_clear(actor=user, resource=resource)
     return {"resource_id": str(resource.pk)}
+
+
+@action("datastore_search_sql")
+def datastore_search_sql(request, user, params):
+    """A read-only SELECT over DataStore tables named by resource id in double quotes;
+    anything else, any table the caller may not read, or a query over the time limit is
+    refused with a Validation Error naming ``sql``."""
+    sql = _required(params, "sql")
+    result = datastore.search_sql(user, sql)
+    payload = {"sql": sql, "fields": result.fields, "records": result.records}
+    if result.truncated:
+        payload["records_truncated"] = True
+    return payload

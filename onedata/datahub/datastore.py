@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Count, F, Window
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -358,7 +358,7 @@ def search(
         )
     ordering.append(F("rownum").asc())
     rows = rows.order_by(*ordering)
-    total = rows.count() if include_total else None
+    total = rows.count() if include_total and distinct else None
     if distinct:
         names = [n for n in chosen if n != "_id"]
         seen = set()
@@ -375,7 +375,23 @@ def search(
         total = len(seen) if include_total else None
     else:
         records = []
-        for rownum, data in rows.values_list("rownum", "data")[offset : offset + limit]:
+        if include_total and limit:
+            # The total rides along with the page (COUNT(*) OVER ()): the filter is
+            # evaluated once instead of once for the page and once for a count.
+            fetched = list(
+                rows.annotate(_total=Window(Count("pk"))).values_list("rownum", "data", "_total")[
+                    offset : offset + limit
+                ]
+            )
+            total = fetched[0][2] if fetched else None
+        else:
+            fetched = [
+                (rownum, data, None)
+                for rownum, data in rows.values_list("rownum", "data")[offset : offset + limit]
+            ]
+        if include_total and total is None:
+            total = rows.count()
+        for rownum, data, _total in fetched:
             record = {"_id": rownum}
             for name in chosen:
                 if name != "_id":
@@ -407,3 +423,96 @@ def column_values(table: DataTable, name: str) -> Iterable:
         .order_by("rownum")
         .values_list(KeyTextTransform(name, "data"), flat=True)
     )
+
+
+# --- datastore_search_sql -----------------------------------------------------------------
+
+
+@dataclass
+class SqlResult:
+    fields: list[dict]
+    records: list[dict]
+    truncated: bool
+
+
+def search_sql(user, sql: str, *, seconds: float | None = None) -> SqlResult:
+    """A read-only SELECT over the DataStore tables ``user`` may read (sql_search.py)."""
+    import sqlite3
+
+    from django.db import DatabaseError
+
+    from onedata.core.errors import NotFound
+    from onedata.datahub import selectors, sql_search
+
+    seconds = seconds or sql_search.TIME_LIMIT_SECONDS
+    table_names = set(connection.introspection.table_names(include_views=True))
+    try:
+        checked = sql_search.check(sql, table_names)
+    except sql_search.SqlRefused as exc:
+        raise _bad("sql", exc.message) from None
+    tables: dict[str, tuple[int, int, list[dict]]] = {}
+    known: dict[str, str] = {"_id": "int"}
+    for name in checked.resources:
+        missing = NotFound(
+            _('Resource "%(id)s" was not found in the DataStore.') % {"id": name[:40]}
+        )
+        try:
+            resource = selectors.resource_get(user, name)
+        except NotFound:
+            raise missing from None
+        table = DataTable.objects.filter(resource=resource).first()
+        if table is None or table.generation == 0:
+            raise missing
+        tables[name] = (table.pk, table.generation, table.columns)
+        for column in table.columns:
+            known.setdefault(column["name"], CKAN_TYPES.get(column["type"], "text"))
+    query = " ".join(t.text for t in checked.tokens)
+    nonce = sql_search.new_nonce()
+    wrapped = sql_search.wrap(connection.vendor, query, tables, nonce, MAX_LIMIT + 1)
+    try:
+        outcome = _run_sql(wrapped, nonce, seconds, table_names)
+    except sql_search.SqlRefused as exc:
+        raise _bad("sql", exc.message) from None
+    except (DatabaseError, sqlite3.Error) as exc:
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        if "timeout" in text or "interrupted" in text or "canceling statement" in text:
+            message = _("The query took longer than %(n)s seconds and was stopped.") % {
+                "n": f"{seconds:g}"
+            }
+        elif "not authorized" in text or "prohibited" in text:
+            message = _("Only DataStore tables and allowed functions can be used.")
+        else:
+            message = _("The query failed: %(error)s") % {"error": text[:300]}
+        raise _bad("sql", message) from None
+    rows = outcome.rows[:MAX_LIMIT]
+    records = [
+        {name: sql_search.plain(value) for name, value in zip(outcome.names, row, strict=False)}
+        for row in rows
+    ]
+    return SqlResult(
+        fields=sql_search.field_types(outcome.names, rows, known),
+        records=records,
+        truncated=len(outcome.rows) > MAX_LIMIT,
+    )
+
+
+def _run_sql(sql: str, nonce: str, seconds: float, table_names: set[str]):
+    from onedata.datahub import sql_search
+
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        return sql_search.run_sqlite(
+            connection.connection, sql, limit=MAX_LIMIT + 1, seconds=seconds, tables=table_names
+        )
+    # PostgreSQL: a read-only subtransaction with a time limit, always rolled back.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL transaction_read_only = on")
+        cursor.execute(f"SET LOCAL statement_timeout = {int(seconds * 1000)}")
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+        plan = cursor.fetchone()[0]
+        sql_search.check_plan(json.loads(plan) if isinstance(plan, str) else plan, nonce)
+        cursor.execute(sql)
+        rows = cursor.fetchmany(MAX_LIMIT + 1)
+        names = [d[0] for d in cursor.description or []]
+        transaction.set_rollback(True)  # nothing to keep; undoes the SET LOCALs too
+    return sql_search.Outcome(names=names, rows=rows)

@@ -343,3 +343,68 @@ class DataRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table_id}#{self.rownum}"
+
+
+class SearchEntry(models.Model):
+    """A dataset's catalog search document, as one audience sees it.
+
+    ``published``: the last approved version (what everyone outside its editors sees);
+    ``live``: the dataset as it is now (its producers and stewards). Full text is indexed
+    by the engine (``search_index.py``: SQLite FTS5, PostgreSQL GIN on a tsvector);
+    facets come from ``SearchFacet`` rows of the same document, so a draft's tags never
+    show in the public's facet counts.
+    """
+
+    class Kind(models.TextChoices):
+        PUBLISHED = "published", _("Published version")
+        LIVE = "live", _("Current draft")
+
+    dataset = models.ForeignKey(
+        Dataset, verbose_name=_("dataset"), on_delete=models.CASCADE, related_name="search_entries"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    title = models.CharField(_("title"), max_length=250)
+    text = models.TextField(_("search text"), blank=True)
+    created_at = models.DateTimeField(_("metadata created"))
+    modified_at = models.DateTimeField(_("metadata modified"))
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        ordering = ["dataset", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "kind"], name="datahub_searchentry_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["published", "live"]), name="datahub_searchentry_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "modified_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind})"
+
+
+class SearchFacet(models.Model):
+    """One facet value of a search document: organisation, theme, tag, format, licence,
+    region."""
+
+    entry = models.ForeignKey(
+        SearchEntry, verbose_name=_("search entry"), on_delete=models.CASCADE, related_name="facets"
+    )
+    field = models.CharField(_("facet"), max_length=20)
+    value = models.CharField(_("value"), max_length=250)
+
+    class Meta:
+        verbose_name = _("search facet value")
+        verbose_name_plural = _("search facet values")
+        ordering = ["entry", "field", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "field", "value"], name="datahub_searchfacet_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["field", "value"])]
+
+    def __str__(self) -> str:
+        return f"{self.field}={self.value}"

@@ -96,6 +96,18 @@ def visible_filter(user) -> Q:
     return (published & audience) | editable
 
 
+def draft_filter(user) -> Q | None:
+    """Datasets whose unpublished changes this user may see (``can_view_draft`` as a
+    queryset filter); None for nobody."""
+    if not _active(user):
+        return None
+    if scope.is_platform_admin(user):
+        return Q()
+    if not scope.has_role(user, EDITORS):
+        return None
+    return scope.region_filter(user, EDITORS, "organization__region__code")
+
+
 def can_create_dataset(user, agency: Agency | None = None) -> bool:
     if not _active(user):
         return False

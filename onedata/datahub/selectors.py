@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from onedata.core.errors import NotFound, ValidationError
 from onedata.core.models import Agency
-from onedata.datahub import permissions
-from onedata.datahub.models import Dataset, Group, Resource
+from onedata.datahub import permissions, search_index
+from onedata.datahub.models import Dataset, Group, Resource, SearchFacet
 
 LICENSES = [
     (
@@ -241,17 +241,13 @@ def absolutize(package: dict, base: str) -> dict:
 
 
 # --- catalog search -----------------------------------------------------------------------
+# Search runs over ``SearchEntry`` documents (search_index.py): the published version for
+# outsiders, the live dataset for its editors. Filters, facets and sorting read the same
+# documents, so what one audience cannot see never shapes its results or counts.
 
-FACETS = {
-    "organization": "organization__slug",
-    "groups": "groups__name",
-    "tags": "tags__name",
-    "res_format": "resources__format",
-    "license_id": "license_id",
-    "spatial_code": "spatial_region__code",
-}
+FACETS = search_index.FACET_FIELDS
 SORTS = {
-    "id": "pk",
+    "id": "dataset_id",
     "name": "name",
     "title": "title",
     "title_string": "title",
@@ -277,8 +273,16 @@ def _search_error(message: str) -> ValidationError:
     return error
 
 
+def _facet_term(name: str, value: str) -> Q:
+    if name == "res_format":
+        value = value.upper()
+    holders = SearchFacet.objects.filter(field=name, value=value).values("entry_id")
+    return Q(pk__in=holders)
+
+
 def parse_fq(fq: str) -> Q:
-    """``organization:x tags:"a b" -groups:y metadata_modified:[2026-01-01 TO *]``."""
+    """``organization:x tags:"a b" -groups:y metadata_modified:[2026-01-01 TO *]``, as a
+    filter on search documents."""
     condition = Q()
     rest = _FQ_TERM.sub(" ", fq or "").strip()
     if rest and rest not in ("*:*", "+", "AND"):
@@ -286,11 +290,9 @@ def parse_fq(fq: str) -> Q:
     for negate, name, quoted, ranged, plain in _FQ_TERM.findall(fq or ""):
         value = quoted or plain
         if name in FACETS:
-            term = Q(**{FACETS[name]: value})
-            if name == "res_format":
-                term = Q(resources__format__iexact=value)
+            term = _facet_term(name, value)
         elif name in ("name", "id"):
-            term = Q(**{"name" if name == "name" else "pk": value})
+            term = Q(name=value) if name == "name" else _id_term(value)
         elif name in ("metadata_modified", "metadata_created") and ranged:
             bounds = [b.strip() for b in ranged.split(" TO ")]
             if len(bounds) != 2:
@@ -306,6 +308,13 @@ def parse_fq(fq: str) -> Q:
             raise _search_error(_("Cannot filter on %(name)s.") % {"name": name[:40]})
         condition &= ~term if negate else term
     return condition
+
+
+def _id_term(value: str) -> Q:
+    try:
+        return Q(dataset_id=uuid.UUID(value))
+    except ValueError:
+        return Q(pk__in=[])
 
 
 def _parse_moment(text: str) -> datetime:
@@ -350,49 +359,44 @@ def search_datasets(
     facet_fields: list[str] | None = None,
     facet_limit: int = 50,
 ) -> SearchResult:
-    base = Dataset.objects.filter(permissions.visible_filter(user))
+    entries = search_index.entries_for(
+        user, permissions.visible_filter(user), permissions.draft_filter(user)
+    )
     condition = parse_fq(fq)
     for name, values in (filters or {}).items():
         if name in FACETS and values:
             for value in values:
-                if name == "res_format":
-                    condition &= Q(resources__format__iexact=value)
-                else:
-                    condition &= Q(**{FACETS[name]: value})
-    for word in (q or "").split()[:10]:
+                condition &= _facet_term(name, value)
+    words = []
+    for word in (q or "").split()[:20]:
         if word in ("*:*", "*"):
             continue
         if ":" in word and not word.startswith("http"):
             condition &= parse_fq(word)
             continue
-        condition &= (
-            Q(title__icontains=word)
-            | Q(notes__icontains=word)
-            | Q(name__icontains=word)
-            | Q(tags__name__icontains=word)
-            | Q(organization__name__icontains=word)
-            | Q(concept__icontains=word)
-            | Q(definition__icontains=word)
-        )
-    ids = base.filter(condition).values("pk")
-    matches = Dataset.objects.filter(pk__in=ids)
+        words.append(word)
+    matches = search_index.match(entries.filter(condition), " ".join(words))
     order = parse_sort(sort) or ["-modified_at"]
     count = matches.count()
-    page = list(
-        visible_datasets(user).filter(pk__in=ids).order_by(*order, "pk")[start : start + rows]
+    ids = list(
+        matches.order_by(*order, "dataset_id").values_list("dataset_id", flat=True)[
+            start : start + rows
+        ]
     )
-    facets: dict[str, dict[str, int]] = {}
-    for name in facet_fields or []:
-        column = FACETS.get(name)
-        if column is None:
-            continue
+    found = visible_datasets(user).in_bulk(ids) if ids else {}
+    page = [found[pk] for pk in ids if pk in found]
+    facets: dict[str, dict[str, int]] = {name: {} for name in facet_fields or [] if name in FACETS}
+    if facets:
         counts = (
-            matches.exclude(**{f"{column}__isnull": True})
-            .values(column)
-            .annotate(n=Count("pk", distinct=True))
-            .order_by("-n", column)[:facet_limit]
+            SearchFacet.objects.filter(entry__in=matches.values("pk"), field__in=list(facets))
+            .values("field", "value")
+            .annotate(n=Count("entry_id"))
+            .order_by("field", "-n", "value")
         )
-        facets[name] = {row[column]: row["n"] for row in counts if row[column] not in ("", None)}
+        for row in counts:
+            bucket = facets[row["field"]]
+            if len(bucket) < facet_limit:
+                bucket[row["value"]] = row["n"]
     return SearchResult(count=count, datasets=page, facets=facets)
 
 

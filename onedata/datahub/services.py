@@ -20,7 +20,7 @@ from onedata.core.errors import Conflict, NotAuthorized, ValidationError
 from onedata.core.models import Agency, Membership, Region
 from onedata.core.roles import Role
 from onedata.core.uploads import DATASET_FILE, check_upload, original_display_name
-from onedata.datahub import datastore, permissions, selectors, tabular
+from onedata.datahub import datastore, permissions, search_index, selectors, tabular
 from onedata.datahub.models import (
     Activity,
     Dataset,
@@ -234,6 +234,7 @@ def dataset_create(*, actor, organization: Agency, name: str, title: str, **fiel
                 after=_snapshot_fields(dataset),
             )
             _activity(actor=actor, dataset=dataset, verb="created")
+            search_index.refresh(dataset.pk)
     except IntegrityError:
         raise ValidationError.for_field("name", _("This name is already used.")) from None
     return dataset
@@ -260,6 +261,7 @@ def dataset_update(*, actor, dataset: Dataset, **fields) -> Dataset:
             actor=actor, action="datahub.dataset.update", obj=locked, before=before, after=after
         )
         _activity(actor=actor, dataset=locked, verb="updated", fields=changed)
+        search_index.refresh(locked.pk)
     dataset.refresh_from_db()
     return dataset
 
@@ -350,6 +352,7 @@ def dataset_approve(*, actor, dataset: Dataset, note: str = "") -> DatasetVersio
             after={"state": "published", "version": locked.version},
         )
         _activity(actor=actor, dataset=locked, verb="published", version=locked.version)
+        search_index.refresh(locked.pk)
         creator = locked.created_by.username if locked.created_by else ""
         _notify_on_commit(
             to=[creator],
@@ -514,6 +517,7 @@ def resource_create(
                 },
             )
             _activity(actor=actor, dataset=locked, verb="resource_added", resource=resource.name)
+            search_index.refresh(locked.pk)
             if resource.is_tabular and resource.kind == Resource.Kind.FILE:
                 table = DataTable.objects.create(resource=resource)
                 transaction.on_commit(lambda: _enqueue_load(table.pk))
@@ -549,6 +553,7 @@ def resource_replace_file(*, actor, resource: Resource, upload, upload_name: str
             locked.save(update_fields=["state", "modified_at"])
             audit.record(actor=actor, action="datahub.resource.replace", obj=resource)
             _activity(actor=actor, dataset=locked, verb="resource_updated", resource=resource.name)
+            search_index.refresh(locked.pk)
             if resource.is_tabular:
                 table, _created = DataTable.objects.get_or_create(resource=resource)
                 DataTable.objects.filter(pk=table.pk).update(
@@ -581,6 +586,7 @@ def resource_update(*, actor, resource: Resource, **fields) -> Resource:
         locked.save(update_fields=["state", "modified_at"])
         audit.record(actor=actor, action="datahub.resource.update", obj=resource)
         _activity(actor=actor, dataset=locked, verb="resource_updated", resource=resource.name)
+        search_index.refresh(locked.pk)
     return resource
 
 
@@ -596,6 +602,7 @@ def resource_delete(*, actor, resource: Resource) -> None:
         _mark_changed(locked)
         locked.save(update_fields=["state", "modified_at"])
         _activity(actor=actor, dataset=locked, verb="resource_deleted", resource=name)
+        search_index.refresh(locked.pk)
 
 
 # --- DataStore ----------------------------------------------------------------------------

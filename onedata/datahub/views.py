@@ -3,6 +3,8 @@ producer forms, the steward's review queue, version history, downloads and DCAT.
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +20,8 @@ from onedata.core.models import Agency
 from onedata.datahub import charts, datastore, dcat, permissions, selectors, services, tabular
 from onedata.datahub.forms import DatasetForm, ResourceForm, ReviewForm
 from onedata.datahub.models import Dataset, DatasetVersion
+
+logger = logging.getLogger("onedata.datahub")
 
 PAGE_SIZE = 20
 TABLE_PAGE = 25
@@ -146,7 +150,11 @@ def dataset_detail(request, name: str):
     preview = next(((r, t) for r, t in tables if t and t.generation), None)
     chart = None
     if preview:
-        chart = charts.bar_chart_for(preview[1])
+        try:
+            chart = charts.build(request.user, preview[1], request.GET)
+        except DomainError as error:
+            logger.warning("chart for %s not drawn: %s", preview[0].pk, error.message)
+            chart = None
     return render(
         request,
         "datahub/dataset_detail.html",
@@ -495,15 +503,18 @@ def resource_table(request, resource_id):
 # --- DCAT -------------------------------------------------------------------------------
 
 
-def _public_packages(request, limit: int = 1000, offset: int = 0):
-    class Public:
-        is_authenticated = False
-        is_active = False
-        is_superuser = False
+class _Public:
+    """The anonymous audience: what harvesters may see (published, public)."""
 
-    datasets = selectors.visible_datasets(Public()).order_by("name")[offset : offset + limit]
+    is_authenticated = False
+    is_active = False
+    is_superuser = False
+
+
+def _public_packages(request, limit: int = 1000, offset: int = 0):
+    datasets = selectors.visible_datasets(_Public()).order_by("name")[offset : offset + limit]
     base = request.build_absolute_uri("/").rstrip("/")
-    return [selectors.absolutize(selectors.package_for(Public(), d), base) for d in datasets], base
+    return [selectors.absolutize(selectors.package_for(_Public(), d), base) for d in datasets], base
 
 
 def _page(request) -> int:
@@ -532,11 +543,11 @@ def catalog_ttl(request):
 
 
 def _public_package(request, name: str):
-    packages, base = _public_packages(request)
-    for package in packages:
-        if package["name"] == name:
-            return package, base
-    raise Http404
+    dataset = selectors.visible_datasets(_Public()).filter(name=name).first()
+    if dataset is None:
+        raise Http404
+    base = request.build_absolute_uri("/").rstrip("/")
+    return selectors.absolutize(selectors.package_for(_Public(), dataset), base), base
 
 
 def dataset_ttl(request, name: str):
@@ -553,3 +564,31 @@ def dataset_jsonld(request, name: str):
         content_type="application/ld+json",
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+RDF_XML = "application/rdf+xml; charset=utf-8"
+
+
+def catalog_rdf(request):
+    page = _page(request)
+    packages, base = _public_packages(request, dcat.PAGE_SIZE, (page - 1) * dcat.PAGE_SIZE)
+    return HttpResponse(dcat.catalog_rdfxml(packages, base, page), content_type=RDF_XML)
+
+
+def dataset_rdf(request, name: str):
+    package, base = _public_package(request, name)
+    return HttpResponse(dcat.dataset_rdfxml(package, base), content_type=RDF_XML)
+
+
+DATA_JSON_LIMIT = 20000
+
+
+def data_json(request):
+    """The Project Open Data (DCAT-US 1.1) catalog of every public dataset, as
+    ckanext-datajson serves it at ``/data.json``."""
+    packages, base = _public_packages(request, DATA_JSON_LIMIT)
+    response = JsonResponse(
+        dcat.data_json(packages, base), json_dumps_params={"ensure_ascii": False}
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -86,6 +86,16 @@ def _not_listed(key):
     return check
 
 
+def _routed(url_name: str) -> bool:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse(url_name)
+    except NoReverseMatch:
+        return False
+    return True
+
+
 def ckan(name, query=""):
     return lambda w: f"/api/3/action/{name}{query}"
 
@@ -107,6 +117,16 @@ CASES = {
     ],
     "datahub:catalog_ttl": [
         Case("GET", lambda w: "/data/catalog.ttl", public, leak_check=_not_listed("draft"))
+    ],
+    "datahub:catalog_rdf": [
+        Case("GET", lambda w: "/data/catalog.rdf", public, leak_check=_not_listed("restricted"))
+    ],
+    "datahub:data_json": [
+        Case("GET", lambda w: "/data/data.json", public, leak_check=_not_listed("restricted")),
+    ],
+    "datahub:dataset_rdf": [
+        Case("GET", lambda w: "/data/matrix-public.rdf", public),
+        Case("GET", lambda w: "/data/matrix-restricted.rdf", nobody),
     ],
     "datahub:dataset_ttl": [
         Case("GET", lambda w: "/data/matrix-public.ttl", public),
@@ -156,6 +176,17 @@ CASES = {
     ],
 }
 
+# The site-root aliases harvesters look for first (/data.json, /catalog.rdf) are routed in
+# onedata/urls.py; their expectations are declared once the route exists.
+for url_name, path_text, key in (
+    ("pod_data_json", "/data.json", "restricted"),
+    ("dcat_catalog_rdf", "/catalog.rdf", "draft"),
+):
+    if _routed(url_name):
+        CASES[url_name] = [
+            Case("GET", lambda w, p=path_text: p, public, leak_check=_not_listed(key))
+        ]
+
 for url_name, prefix in (("ckan:action3", "/api/3/action/"), ("ckan:action", "/api/action/")):
     CASES[url_name] = [
         Case(
@@ -170,6 +201,13 @@ for url_name, prefix in (("ckan:action3", "/api/3/action/"), ("ckan:action", "/a
         Case(
             "GET",
             lambda w, p=prefix: f"{p}datastore_search?resource_id={_res(w, 'restricted')}",
+            restricted_audience,
+        ),
+        Case(
+            "GET",
+            lambda w, p=prefix: (
+                f"{p}datastore_search_sql?sql=" + f'SELECT+count(*)+FROM+"{_res(w, "restricted")}"'
+            ),
             restricted_audience,
         ),
         Case(

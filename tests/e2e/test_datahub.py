@@ -85,6 +85,13 @@ def test_producer_uploads_steward_approves_public_sees_table_and_chart(
     public.goto("/data/")
     public.locator("a", has_text="Penduduk per kabupaten (uji)").click()
     expect(public.locator(".dh-bars[role=img]")).to_be_visible()
+    # The chart builder: a line of the population by regency.
+    public.locator("#chart-kind").select_option("line")
+    public.locator("#chart-x").select_option("kabupaten")
+    public.locator("#chart-agg").select_option("sum")
+    public.locator("#chart .dh-chart-form button[type=submit]").click()
+    expect(public.locator(".dh-line[role=img] polyline")).to_have_count(1)
+    expect(public.locator("#chart-kind")).to_have_value("line")
     expect(public.locator("#dh-table table")).to_contain_text("Denpasar")
     public.locator("#dh-table th a", has_text="penduduk").click()
     expect(public.locator("#dh-table tbody tr").first).to_contain_text("Gianyar")
@@ -106,7 +113,12 @@ def test_screenshots_datahub(new_page, hub_world, tmp_path, screenshot_dir, widt
     steward.locator("select[name=decision]").select_option("approve")
     steward.locator("#review button[type=submit]").click()
     public = new_page(width=width)
-    for name, url in (("catalog", "/data/"), ("dataset", "/data/penduduk-e2e/")):
+    pages = (
+        ("catalog", "/data/"),
+        ("dataset", "/data/penduduk-e2e/"),
+        ("chart-line", "/data/penduduk-e2e/?chart=line&x=kabupaten&agg=sum&y=penduduk"),
+    )
+    for name, url in pages:
         public.goto(url)
         public.wait_for_load_state("networkidle")
         overflow = public.evaluate(
