@@ -19,6 +19,7 @@ urlpatterns = [
     path("presensi/", include("onedata.attendance.urls")),
     path("sikuat/", include("onedata.villagefinance.urls")),
     path("cek-fakta/", include("onedata.factcheck.urls")),
+    path("satu-data/", include("onedata.publishing.urls")),
     path("api/v1/", health.api_index, name="api_index"),
     path("api/v1/", api.urls),
     path("api/", include("onedata.datahub.ckan_urls")),
