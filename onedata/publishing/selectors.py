@@ -20,6 +20,10 @@ class Lineage:
     def dataset(self) -> Dataset | None:
         return self.status.dataset if self.status else None
 
+    @property
+    def frequency_label(self) -> str:
+        return str(Dataset.Frequency(self.publication.frequency).label)
+
 
 def lineages() -> list[Lineage]:
     statuses = {s.name: s for s in PublicationStatus.objects.select_related("dataset", "resource")}
