@@ -179,7 +179,8 @@ def _publish(
             actor=bot,
             dataset=dataset,
             name=publication.title,
-            description=_("Produced by %(query)s") % {"query": publication.query},
+            description=_("Table from the %(module)s module, refreshed automatically.")
+            % {"module": publication.module},
             upload=content,
             upload_name=filename,
             enqueue_load=False,
