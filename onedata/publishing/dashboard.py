@@ -13,7 +13,7 @@ class Card:
     title: str  # translated at render time
     publication: str  # the dataset it reads and links to
     column: str
-    aggregate: str  # sum | min | max | avg | count | share
+    aggregate: str  # sum | min | max | avg | count | distinct | share
     unit: str = ""
     latest_by: str = ""  # only the rows holding this column's greatest value (the last day)
     filter: tuple = ()  # (column, value) pairs the rows must match
@@ -54,6 +54,8 @@ def card_value(card: Card, rows: list[dict]) -> tuple[float | None, str]:
     period = str(rows[0].get(card.latest_by)) if card.latest_by and rows else ""
     if card.aggregate == "count":
         return float(len(rows)), period
+    if card.aggregate == "distinct":
+        return float(len({row.get(card.column) for row in rows} - {None, ""})), period
     values = _numbers(rows, card.column)
     if not values:
         return None, period

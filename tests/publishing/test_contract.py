@@ -131,6 +131,7 @@ def test_latest_rows_are_the_last_period():
         (Card("k", "t", "p", "bebas", "sum", latest_by="tanggal"), 12.0),
         (Card("k", "t", "p", "bebas", "sum"), 16.0),
         (Card("k", "t", "p", "rs", "count", filter=(("rs", "A"),)), 2.0),
+        (Card("k", "t", "p", "rs", "distinct"), 3.0),
         (
             Card("k", "t", "p", "bebas", "share", total_column="jam", latest_by="tanggal"),
             12 / 70 * 100,
