@@ -118,6 +118,15 @@ def cmd_worker(args) -> None:
     os.execv(sys.executable, _worker_argv())  # noqa: S606
 
 
+def _scheduler_argv() -> list[str]:
+    return [sys.executable, "-m", "django", "scheduler"]
+
+
+def cmd_scheduler(args) -> None:
+    _django()
+    os.execv(sys.executable, _scheduler_argv())  # noqa: S606
+
+
 def cmd_mailsink(args) -> None:
     _django()
     from django.conf import settings
@@ -128,7 +137,7 @@ def cmd_mailsink(args) -> None:
 
 
 def cmd_demo(args) -> None:
-    """Set up (migrate, seed) and run web server, task worker and mail sink together."""
+    """Set up (migrate, seed) and run web server, task worker, scheduler and mail sink."""
     os.environ["ONEDATA_MODE"] = "demo"
     _django("demo")
     from django.conf import settings
@@ -143,6 +152,7 @@ def cmd_demo(args) -> None:
             [sys.executable, "-m", "onedata.cli", "mailsink", "--port", port], env=env
         ),
         subprocess.Popen(_worker_argv(), env=env),
+        subprocess.Popen(_scheduler_argv(), env=env),
         subprocess.Popen(_gunicorn_argv(args.bind), env=env),
     ]
     print(f"\n  Bali One Data is running at http://{args.bind}/  (Ctrl-C stops it)\n", flush=True)
@@ -184,6 +194,9 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--bind", default=os.environ.get("ONEDATA_BIND", DEFAULT_BIND))
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("worker", help="run a task worker").set_defaults(func=cmd_worker)
+    sub.add_parser("scheduler", help="enqueue periodic tasks when due").set_defaults(
+        func=cmd_scheduler
+    )
     sub.add_parser("seed", help="load regions and demo data").set_defaults(func=cmd_seed)
     token = sub.add_parser("token", help="print a new API token for a user")
     token.add_argument("username")

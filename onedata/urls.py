@@ -19,6 +19,7 @@ urlpatterns = [
     path("presensi/", include("onedata.attendance.urls")),
     path("sikuat/", include("onedata.villagefinance.urls")),
     path("cek-fakta/", include("onedata.factcheck.urls")),
+    path("satu-data/", include("onedata.publishing.urls")),
     path("api/v1/", health.api_index, name="api_index"),
     path("api/v1/", api.urls),
     path("api/", include("onedata.datahub.ckan_urls")),
@@ -26,6 +27,8 @@ urlpatterns = [
     # European data portal's harvester) look for a catalog first.
     path("catalog.ttl", datahub_views.catalog_ttl, name="dcat_catalog_ttl"),
     path("catalog.jsonld", datahub_views.catalog_jsonld, name="dcat_catalog_jsonld"),
+    path("catalog.rdf", datahub_views.catalog_rdf, name="dcat_catalog_rdf"),
+    path("data.json", datahub_views.data_json, name="pod_data_json"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

@@ -300,3 +300,23 @@ class PhoneChallenge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.phone}"
+
+
+class PeriodicRun(models.Model):
+    """One due run of a periodic task: the unique (name, slot) lets many schedulers run
+    at once (one per host) while each due run is enqueued exactly once."""
+
+    name = models.CharField(_("task"), max_length=100)
+    slot = models.DateTimeField(_("due at"))
+    enqueued_at = models.DateTimeField(_("enqueued at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("periodic run")
+        verbose_name_plural = _("periodic runs")
+        ordering = ["-slot"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "slot"], name="periodicrun_name_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.slot:%Y-%m-%d %H:%M}"

@@ -36,6 +36,12 @@ class Service:
 
 SERVICES = [
     Service(
+        "onedata",
+        _("Province dashboard"),
+        _("Oxygen, beds, clinic waits, attendance, village finance and hoaxes today."),
+        "publishing:dashboard",
+    ),
+    Service(
         "data",
         _("Open data"),
         _("Find and download the province's datasets."),

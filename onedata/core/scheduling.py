@@ -9,8 +9,13 @@ schedulers may run at once (one per host) and a due run is still enqueued only o
 from __future__ import annotations
 
 import importlib
+import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+
+logger = logging.getLogger("onedata.scheduler")
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+KEEP_RUNS = timedelta(days=7)
 
 SCHEDULING_MODULES = (
     "core",
@@ -43,3 +48,37 @@ def all_periodic() -> list[Periodic]:
             continue
         found.extend(schedule.SCHEDULE)
     return found
+
+
+def slot_of(now: datetime, every: timedelta) -> datetime:
+    """The start of the period of length ``every`` (counted from 2000-01-01 UTC) holding
+    ``now``: a run is due once per slot."""
+    periods = (now - EPOCH) // every
+    return EPOCH + periods * every
+
+
+def enqueue_due(now: datetime | None = None, schedule: list[Periodic] | None = None) -> list[str]:
+    """Enqueue every periodic task whose current slot has not been enqueued yet; returns
+    their names. Safe to call from many schedulers at once: the database's unique
+    (name, slot) decides which one enqueues."""
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    from onedata.core.models import PeriodicRun
+
+    now = now or timezone.now()
+    enqueued = []
+    for periodic in all_periodic() if schedule is None else schedule:
+        slot = slot_of(now, periodic.every)
+        try:
+            with transaction.atomic():
+                PeriodicRun.objects.create(name=periodic.name, slot=slot, enqueued_at=now)
+                periodic.task.enqueue()
+        except IntegrityError:
+            continue  # another scheduler has it
+        except Exception:  # one broken task must not stop the others
+            logger.exception("periodic task %s could not be enqueued", periodic.name)
+            continue
+        enqueued.append(periodic.name)
+    PeriodicRun.objects.filter(slot__lt=now - KEEP_RUNS).delete()
+    return enqueued

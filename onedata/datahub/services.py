@@ -316,43 +316,7 @@ def dataset_approve(*, actor, dataset: Dataset, note: str = "") -> DatasetVersio
             raise NotAuthorized(_("Only a data steward in scope may approve."))
         if locked.state != Dataset.State.REVIEW:
             raise Conflict(_("This dataset is not waiting for review."))
-        if locked.require_valid:
-            for resource in locked.resources.filter(format__in=["CSV", "XLSX"]):
-                table = getattr(resource, "datatable", None)
-                if table is None or not table.is_valid:
-                    raise Conflict(
-                        _("Resource %(name)s has no valid validation report yet.")
-                        % {"name": resource.name}
-                    )
-        locked.state = Dataset.State.PUBLISHED
-        locked.version += 1
-        locked.review_comment = ""
-        now = timezone.now()
-        locked.published_at = locked.published_at or now
-        locked.modified_at = now
-        locked.save(
-            update_fields=["state", "version", "review_comment", "published_at", "modified_at"]
-        )
-        package = selectors.package_dict(
-            Dataset.objects.prefetch_related("tags", "groups", "resources").get(pk=locked.pk)
-        )
-        version = DatasetVersion.objects.create(
-            dataset=locked,
-            number=locked.version,
-            metadata=package,
-            resources=package["resources"],
-            note=(note or "").strip()[:2000],
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
-        audit.record(
-            actor=actor,
-            action="datahub.dataset.approve",
-            obj=locked,
-            before={"state": "review"},
-            after={"state": "published", "version": locked.version},
-        )
-        _activity(actor=actor, dataset=locked, verb="published", version=locked.version)
-        search_index.refresh(locked.pk)
+        version = _publish_version(actor=actor, locked=locked, note=note, before="review")
         creator = locked.created_by.username if locked.created_by else ""
         _notify_on_commit(
             to=[creator],
@@ -361,6 +325,65 @@ def dataset_approve(*, actor, dataset: Dataset, note: str = "") -> DatasetVersio
             % {"n": locked.version, "title": locked.title},
         )
     dataset.refresh_from_db()
+    return version
+
+
+def dataset_publish(*, actor, dataset: Dataset, note: str = "") -> DatasetVersion:
+    """A steward publishes a draft directly, without the review round. Used by One Data
+    publishers (onedata.publishing): the steward approved the publication's definition
+    once; each scheduled refresh is a new version, with no review notifications."""
+    with transaction.atomic():
+        locked = (
+            Dataset.objects.select_for_update()
+            .select_related("organization__region")
+            .get(pk=dataset.pk)
+        )
+        if not permissions.is_steward_for(actor, locked):
+            raise NotAuthorized(_("Only a data steward in scope may publish."))
+        if locked.state == Dataset.State.DELETED:
+            raise Conflict(_("This dataset is deleted."))
+        version = _publish_version(actor=actor, locked=locked, note=note, before=locked.state)
+    dataset.refresh_from_db()
+    return version
+
+
+def _publish_version(*, actor, locked: Dataset, note: str, before: str) -> DatasetVersion:
+    """Make ``locked`` (row-locked by the caller) published as its next version."""
+    if locked.require_valid:
+        for resource in locked.resources.filter(format__in=["CSV", "XLSX"]):
+            table = getattr(resource, "datatable", None)
+            if table is None or not table.is_valid:
+                raise Conflict(
+                    _("Resource %(name)s has no valid validation report yet.")
+                    % {"name": resource.name}
+                )
+    locked.state = Dataset.State.PUBLISHED
+    locked.version += 1
+    locked.review_comment = ""
+    now = timezone.now()
+    locked.published_at = locked.published_at or now
+    locked.modified_at = now
+    locked.save(update_fields=["state", "version", "review_comment", "published_at", "modified_at"])
+    package = selectors.package_dict(
+        Dataset.objects.prefetch_related("tags", "groups", "resources").get(pk=locked.pk)
+    )
+    version = DatasetVersion.objects.create(
+        dataset=locked,
+        number=locked.version,
+        metadata=package,
+        resources=package["resources"],
+        note=(note or "").strip()[:2000],
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(
+        actor=actor,
+        action="datahub.dataset.approve" if before == "review" else "datahub.dataset.publish",
+        obj=locked,
+        before={"state": before},
+        after={"state": "published", "version": locked.version},
+    )
+    _activity(actor=actor, dataset=locked, verb="published", version=locked.version)
+    search_index.refresh(locked.pk)
     return version
 
 
@@ -473,6 +496,7 @@ def resource_create(
     upload_name: str = "",
     url: str = "",
     format: str = "",
+    enqueue_load: bool = True,
 ) -> Resource:
     if not permissions.can_edit_dataset(actor, dataset):
         raise NotAuthorized(_("You may not change this dataset."))
@@ -520,7 +544,8 @@ def resource_create(
             search_index.refresh(locked.pk)
             if resource.is_tabular and resource.kind == Resource.Kind.FILE:
                 table = DataTable.objects.create(resource=resource)
-                transaction.on_commit(lambda: _enqueue_load(table.pk))
+                if enqueue_load:  # a caller that is itself a task loads it in place
+                    transaction.on_commit(lambda: _enqueue_load(table.pk))
     finally:
         if workdir is not None:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -528,7 +553,9 @@ def resource_create(
     return resource
 
 
-def resource_replace_file(*, actor, resource: Resource, upload, upload_name: str = "") -> Resource:
+def resource_replace_file(
+    *, actor, resource: Resource, upload, upload_name: str = "", enqueue_load: bool = True
+) -> Resource:
     """A new file for a resource. The old file stays in storage: published versions point
     at it and remain downloadable."""
     dataset = resource.dataset
@@ -559,7 +586,8 @@ def resource_replace_file(*, actor, resource: Resource, upload, upload_name: str
                 DataTable.objects.filter(pk=table.pk).update(
                     status=DataTable.Status.PENDING, progress=0
                 )
-                transaction.on_commit(lambda: _enqueue_load(table.pk))
+                if enqueue_load:
+                    transaction.on_commit(lambda: _enqueue_load(table.pk))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return resource
@@ -752,3 +780,35 @@ def datastore_clear(*, actor, resource: Resource) -> None:
     with transaction.atomic():
         DataTable.objects.filter(resource=resource).delete()
         audit.record(actor=actor, action="datahub.datastore.delete", obj=resource)
+
+
+def datastore_schema_set(*, actor, table: DataTable, schema: dict | None) -> DataTable:
+    """The Table Schema (``fields`` with ``name``/``type``/``constraints``, ``primaryKey``)
+    the next loads check and type the columns by; None lets the loader infer again."""
+    if not permissions.can_edit_data_dictionary(actor, table.resource.dataset):
+        raise NotAuthorized(_("You may not change this dataset."))
+    if schema is not None:
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        if not isinstance(fields, list) or not all(
+            isinstance(f, dict) and f.get("name") for f in fields
+        ):
+            raise ValidationError.for_field("schema", _("A schema lists fields with names."))
+        bad = [f["name"] for f in fields if f.get("type", "any") not in (*tabular.TYPES, "any")]
+        if bad:
+            raise ValidationError.for_field(
+                "schema", _("Unknown type for field %(name)s.") % {"name": str(bad[0])[:60]}
+            )
+    with transaction.atomic():
+        locked = DataTable.objects.select_for_update().get(pk=table.pk)
+        before = locked.schema
+        locked.schema = schema
+        locked.save(update_fields=["schema"])
+        audit.record(
+            actor=actor,
+            action="datahub.schema.update",
+            obj=locked,
+            before={"schema": before},
+            after={"schema": schema},
+        )
+    table.refresh_from_db()
+    return table

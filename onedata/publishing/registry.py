@@ -82,7 +82,8 @@ class Publication:
     @property
     def query(self) -> str:
         """Where the table comes from, for the lineage shown on the dataset page."""
-        return f"{self.produce.__module__}.{self.produce.__qualname__}"
+        name = getattr(self.produce, "__qualname__", type(self.produce).__qualname__)
+        return f"{self.produce.__module__}.{name}"
 
     def table(self, now: datetime) -> list[dict]:
         """The rows as published: only declared columns, small person counts blanked."""
