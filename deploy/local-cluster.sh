@@ -184,6 +184,8 @@ spawn_all() {
     for ((i = 1; i <= WORKERS; i++)); do
         spawn "worker$i" "$PY" -m onedata.cli worker
     done
+    # Periodic tasks (One Data refreshes, alerts, no-shows…); more than one is safe.
+    spawn scheduler "$PY" -m onedata.cli scheduler
     write_nginx_conf
     if pid_alive "$RUN/nginx.pid"; then
         nginx -c "$DIR/nginx.conf" -s reload

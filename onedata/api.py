@@ -12,7 +12,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from onedata.core import services
+from onedata.core import middleware, services
 from onedata.core.errors import DomainError, RateLimited, error_body
 
 logger = logging.getLogger("onedata.api")
@@ -153,6 +153,12 @@ def http_error(request, exc: HttpError):
 def database_refused_value(request, exc: DataError):
     """A value the database cannot hold (out of range) is the client's mistake, not ours."""
     return _error(request, 422, "invalid", _("A value is out of the allowed range."))
+
+
+# A lost database or Redis is a 503 with Retry-After, in the envelope (core/middleware.py
+# handles pages the same way).
+for _gone in middleware.BACKEND_GONE:
+    api.add_exception_handler(_gone, middleware.api_backend_gone)
 
 
 @api.exception_handler(Exception)

@@ -75,6 +75,10 @@ def _gunicorn_argv(bind: str) -> list[str]:
         threads,
         "--graceful-timeout",
         "10",
+        # Longer than gunicorn's 2 s default and than nginx's upstream keep-alive: a proxy
+        # must never reuse a connection gunicorn is closing (a 502 on a POST).
+        "--keep-alive",
+        os.environ.get("WEB_KEEPALIVE", "75"),
     ]
 
 

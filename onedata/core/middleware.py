@@ -50,18 +50,10 @@ def database_unavailable(request):
     return response
 
 
-def _api_database_gone(request, exc):
+def api_backend_gone(request, exc):
+    """The API's handler for BACKEND_GONE (registered in onedata/api.py): 503, not 500."""
     logger.warning(UNAVAILABLE_LOG, request.method, request.path, exc)
     return database_unavailable(request)
-
-
-def install_api_handlers() -> None:
-    """The Ninja API answers its own exceptions (500 for anything unknown): teach it that a
-    lost database is a 503. Idempotent; called when the middleware is loaded."""
-    from onedata.api import api
-
-    for exc_class in BACKEND_GONE:
-        api.add_exception_handler(exc_class, _api_database_gone)
 
 
 def _note_database_gone(sender, request=None, **kwargs):
@@ -95,7 +87,6 @@ class RequestContextMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        install_api_handlers()
 
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
