@@ -4,6 +4,7 @@ Public: search, checked claims (with their schema.org ClaimReview), articles, an
 a report (rate-limited per address). The desk operations need the fact-checker role.
 """
 
+import json
 from datetime import datetime
 from typing import Literal
 
@@ -12,14 +13,16 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
+from pydantic import ValidationError as PydanticValidationError
 
 from onedata.core.errors import NotAuthorized, ValidationError
 from onedata.core.middleware import client_ip
 from onedata.core.models import User
 from onedata.core.pagination import PagePagination
 from onedata.core.roles import Role
-from onedata.factcheck import claimreview, permissions, search, services
+from onedata.factcheck import claimreview, permissions, search, selectors, services
 from onedata.factcheck.models import (
     VERDICT_RATING,
     Article,
@@ -140,6 +143,7 @@ class ReportOut(Schema):
     claim_id: int
     joined_existing: bool
     reports_of_this_claim: int
+    has_screenshot: bool
     verdict: str | None
     url: str | None
 
@@ -294,16 +298,78 @@ def factcheck_article_detail(request, slug: str = Path(..., max_length=120)):
     return out
 
 
-@router.post("/reports", response={201: ReportOut}, auth=Public())
-def factcheck_report_create(request, payload: ReportIn):
-    """Report a suspected hoax. Rate-limited per address; joins a matching claim."""
+def _report_body_schema() -> dict:
+    """The request body of ``POST /reports`` in the OpenAPI document: JSON, or a form
+    (multipart) with the same fields and an optional ``screenshot`` image."""
+    fields = ReportIn.model_json_schema(ref_template="#/components/schemas/{model}")
+    fields.pop("title", None)
+    form = {
+        **fields,
+        "properties": {
+            **fields["properties"],
+            "screenshot": {
+                "type": "string",
+                "format": "binary",
+                "description": "JPEG, PNG or WebP, at most 5 MB and 40 megapixels",
+            },
+        },
+    }
+    return {
+        "required": True,
+        "content": {
+            "application/json": {"schema": fields},
+            "multipart/form-data": {"schema": form},
+        },
+    }
+
+
+def _report_payload(request) -> tuple[ReportIn, object | None]:
+    """The report from a JSON body, or from a form with an optional screenshot file."""
+    content_type = request.content_type or ""
+    screenshot = None
+    if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+        raw = {key: request.POST.get(key) for key in request.POST}
+        if "wants_verdict" in raw:
+            raw["wants_verdict"] = raw["wants_verdict"].lower() in ("1", "true", "on", "yes")
+        files = request.FILES.getlist("screenshot")
+        if len(files) > 1:
+            raise ValidationError.for_field("screenshot", _("Send one screenshot."))
+        screenshot = files[0] if files else None
+    else:
+        try:
+            raw = json.loads(request.body or b"null")
+        except (ValueError, UnicodeDecodeError):
+            raise ValidationError.for_field("__all__", _("The body is not valid JSON.")) from None
+        if not isinstance(raw, dict):
+            raise ValidationError.for_field("__all__", _("Send the report as a JSON object."))
+    try:
+        payload = ReportIn.model_validate(raw)
+    except PydanticValidationError as error:
+        raise NinjaValidationError(
+            [{"loc": ("body", *e["loc"]), "msg": e["msg"]} for e in error.errors()]
+        ) from None
+    return payload, screenshot
+
+
+@router.post(
+    "/reports",
+    response={201: ReportOut},
+    auth=Public(),
+    openapi_extra={"requestBody": _report_body_schema()},
+)
+def factcheck_report_create(request):
+    """Report a suspected hoax, as JSON or as a form (``multipart/form-data``) with an
+    optional ``screenshot`` (JPEG, PNG or WebP; checked from its bytes, re-encoded without
+    metadata). Rate-limited per address; joins a matching claim."""
     if not permissions.can_submit_report(request.user):
         raise NotAuthorized(_("You may not do this."))
+    payload, screenshot = _report_payload(request)
     submitted = services.report_submit(
         actor=request.user,
         text=payload.text,
         channel=payload.channel,
         link=payload.link,
+        screenshot=screenshot,
         regency=payload.regency or None,
         place=payload.place,
         contact_email=payload.contact_email,
@@ -319,6 +385,7 @@ def factcheck_report_create(request, payload: ReportIn):
             "claim_id": claim.pk,
             "joined_existing": submitted.joined,
             "reports_of_this_claim": claim.report_count,
+            "has_screenshot": bool(submitted.report.screenshot),
             "verdict": review.verdict if review else None,
             "url": _claim_url(request, claim.pk) if review else None,
         },
@@ -348,7 +415,11 @@ def factcheck_desk_claims(
 ):
     """The queue: claims with their report counts, most reported first."""
     _desk(request)
-    claims = Claim.objects.select_related("assigned_to").order_by("-report_count", "-id")
+    claims = (
+        selectors.desk_claims(request.user)
+        .select_related("assigned_to")
+        .order_by("-report_count", "-id")
+    )
     if status == "open":
         claims = claims.filter(status__in=[Claim.Status.NEW, Claim.Status.IN_REVIEW])
     else:
@@ -369,8 +440,10 @@ def factcheck_desk_assign(request, payload: AssignIn, claim_id: int = Path(..., 
             .filter(Q(memberships__role=Role.FACT_CHECKER) | Q(is_superuser=True))
             .first()
         )
-        if assignee is None:
-            raise ValidationError.for_field("assignee", _("No fact-checker with this username."))
+        if assignee is None or not permissions.can_view_claim_internal(assignee, claim):
+            raise ValidationError.for_field(
+                "assignee", _("No fact-checker with this username covers this claim.")
+            )
     claim = services.claim_assign(actor=request.user, claim=claim, assignee=assignee)
     return _desk_out(claim)
 

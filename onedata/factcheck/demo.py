@@ -7,12 +7,14 @@ Idempotent: running it twice changes nothing (rows are looked up by their text o
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from onedata.core.models import Agency, Region, User
+from onedata.core.models import Agency, Membership, Region, User
+from onedata.core.roles import Role
 from onedata.factcheck import services
 from onedata.factcheck.models import Article, Claim, Report, Review, Topic
 
@@ -413,6 +415,60 @@ UNCHECKED = [
 ]
 
 
+# Regency desks: communication officers of a regency see and handle its reports only.
+REGENCY_DESKS = [
+    ("cekfakta.badung", "Pemeriksa Fakta Badung", "pemkab-badung"),
+    ("cekfakta.gianyar", "Pemeriksa Fakta Gianyar", "pemkab-gianyar"),
+]
+# A report sent with a screenshot, from Badung (on the Badung desk, not on Gianyar's).
+SCREENSHOT_REPORT = (
+    "Beredar foto surat: mulai Senin semua pasien BPJS yang positif covid ditolak di RS "
+    "daerah Badung dan harus bayar sendiri",
+    "facebook",
+    "51.03",
+)
+
+
+def _demo_screenshot() -> bytes:
+    """A small picture of a forwarded message, drawn here (nothing is downloaded)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (360, 240), (236, 229, 221))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((16, 24, 344, 200), radius=12, fill=(220, 248, 198))
+    lines = [
+        "Diteruskan",
+        "SURAT EDARAN (?)",
+        "Pasien BPJS positif covid",
+        "ditolak di RS Badung",
+        "mulai Senin. Sebarkan!",
+    ]
+    for number, line in enumerate(lines):
+        draw.text((32, 40 + 30 * number), line, fill=(17, 27, 33))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def seed_regency_desks() -> list[tuple[str, str, str]]:
+    from onedata.core.demo import DEMO_PASSWORD
+
+    logins = []
+    for username, name, agency_slug in REGENCY_DESKS:
+        agency = Agency.objects.filter(slug=agency_slug).first()
+        if agency is None:
+            continue
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"name": name, "email": f"{username}@demo.onedata.local"}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(user=user, agency=agency, role=Role.FACT_CHECKER)
+        logins.append((username, name, agency.short_name or agency.name))
+    return logins
+
+
 def _topic(slug: str) -> Topic:
     return Topic.objects.get(slug=slug)
 
@@ -481,18 +537,29 @@ def seed(stdout=None) -> None:
             Review.objects.filter(claim=claim).update(
                 published_at=first + timedelta(hours=6 + 5 * (index % 4))
             )
-        for text, channel, regency, days in UNCHECKED:
+        for number, (text, channel, regency, days) in enumerate(UNCHECKED):
             submitted = services.report_submit(
                 actor=citizen,
                 text=text,
                 channel=channel,
                 regency=regency,
                 wants_verdict=True,
-                ip=f"demo-{text[:10]}",
+                ip=f"demo-{number}",
             )
             Report.objects.filter(pk=submitted.report.pk).update(
                 created_at=now - timedelta(days=days)
             )
+        text, channel, regency = SCREENSHOT_REPORT
+        services.report_submit(
+            actor=citizen,
+            text=text,
+            channel=channel,
+            regency=regency,
+            screenshot=io.BytesIO(_demo_screenshot()),
+            wants_verdict=True,
+            ip="demo-screenshot",
+        )
+    desks = seed_regency_desks()
     for (
         agency_slug,
         topic,
@@ -540,3 +607,5 @@ def seed(stdout=None) -> None:
         stdout.write(
             f"factcheck: {Claim.objects.count()} claims, {Article.objects.count()} articles\n"
         )
+        for username, name, agency in desks:
+            stdout.write(f"factcheck: regency desk login {username} ({name}, {agency})\n")

@@ -431,15 +431,18 @@ class Scored:
     coverage: float  # share of the claim's weight found in the message
 
 
+def _near(a: str, b: str) -> bool:
+    """Two different terms close enough to count as the same word (a typo the correction
+    step could not settle): both at least 5 letters, same first letter, ratio >= 85."""
+    return len(a) >= 5 and len(b) >= 5 and a[0] == b[0] and fuzz.ratio(a, b) >= 85
+
+
 def _matched(term: str, others: set[str]) -> bool:
     if term in others:
         return True
     if len(term) < 5:
         return False
-    return any(
-        len(other) >= 5 and other[0] == term[0] and fuzz.ratio(term, other) >= 85
-        for other in others
-    )
+    return any(_near(term, other) for other in others)
 
 
 def score(
@@ -455,24 +458,65 @@ def score(
     share found in the claim (a short question about exactly this claim). Fuzzy: rapidfuzz
     token-set ratio of the two term strings, for what stemming missed.
     """
-    if not query_terms or not claim_terms:
-        return 0.0, 0.0
-    query_set, claim_set = set(query_terms), set(claim_terms)
-    weight = {t: idf(t, vocabulary, documents) for t in query_set | claim_set}
-    claim_total = sum(weight[t] for t in claim_set)
-    claim_hit = sum(weight[t] for t in claim_set if _matched(t, query_set))
-    coverage = claim_hit / claim_total
-    query_total = sum(weight[t] for t in query_set)
-    query_hit = sum(weight[t] for t in query_set if _matched(t, claim_set))
-    precision = query_hit / query_total
-    fuzzy = fuzz.token_set_ratio(" ".join(query_terms), " ".join(claim_terms)) / 100.0
-    # A long message is mostly other words: judge it by how well it covers the claim.
-    long_message = len(query_set) > 2 * len(claim_set) + 4
-    if long_message:
-        mixed = 0.75 * coverage + 0.10 * precision + 0.15 * fuzzy
-    else:
-        mixed = 0.45 * coverage + 0.35 * precision + 0.20 * fuzzy
-    return round(mixed, 4), round(coverage, 4)
+    return QueryScorer(query_terms, vocabulary, documents).score(claim_terms)
+
+
+class QueryScorer:
+    """``score`` for one message against many claims, with the per-message work done once:
+    the message's term weights, and which claim terms are near which message terms
+    (claims share most of their words, so each distinct claim term is compared once).
+    Gives exactly the numbers ``score`` defines."""
+
+    def __init__(self, query_terms: list[str], vocabulary: Mapping[str, int], documents: int):
+        self.query_terms = query_terms
+        self.query_set = set(query_terms)
+        self.query_string = " ".join(query_terms)
+        self.vocabulary = vocabulary
+        self.documents = documents
+        self.weight = {t: idf(t, vocabulary, documents) for t in self.query_set}
+        self.query_total = sum(self.weight.values())
+        self.long_query = [q for q in self.query_set if len(q) >= 5]
+        # claim term -> (its weight, the message terms near it)
+        self._seen: dict[str, tuple[float, frozenset[str]]] = {}
+
+    def _term(self, term: str) -> tuple[float, frozenset[str]]:
+        weight = self.weight.get(term)
+        if weight is None:
+            weight = self.weight[term] = idf(term, self.vocabulary, self.documents)
+        if len(term) < 5:
+            near = frozenset()
+        else:
+            near = frozenset(q for q in self.long_query if _near(term, q))
+        found = self._seen[term] = (weight, near)
+        return found
+
+    def score(self, claim_terms: list[str]) -> tuple[float, float]:
+        if not self.query_terms or not claim_terms:
+            return 0.0, 0.0
+        query_set = self.query_set
+        claim_set = set(claim_terms)
+        claim_total = claim_hit = 0.0
+        near_query: set[str] = set()
+        seen = self._seen
+        for term in claim_set:
+            weight, near = seen.get(term) or self._term(term)
+            claim_total += weight
+            if near:
+                near_query |= near
+                claim_hit += weight
+            elif term in query_set:
+                claim_hit += weight
+        coverage = claim_hit / claim_total
+        query_hit = sum(self.weight[q] for q in query_set if q in claim_set or q in near_query)
+        precision = query_hit / self.query_total
+        fuzzy = fuzz.token_set_ratio(self.query_string, " ".join(claim_terms)) / 100.0
+        # A long message is mostly other words: judge it by how well it covers the claim.
+        long_message = len(query_set) > 2 * len(claim_set) + 4
+        if long_message:
+            mixed = 0.75 * coverage + 0.10 * precision + 0.15 * fuzzy
+        else:
+            mixed = 0.45 * coverage + 0.35 * precision + 0.20 * fuzzy
+        return round(mixed, 4), round(coverage, 4)
 
 
 def rank(
@@ -485,9 +529,10 @@ def rank(
     min_score: float = 0.3,
 ) -> list[Scored]:
     """Candidates (key, terms) scored and sorted best first, weak ones left out."""
+    scorer = QueryScorer(query_terms, vocabulary, documents)
     scored = []
     for key, claim_terms in candidates:
-        value, coverage = score(query_terms, claim_terms, vocabulary, documents)
+        value, coverage = scorer.score(claim_terms)
         if value >= min_score:
             scored.append(Scored(key=key, score=value, coverage=coverage))
     scored.sort(key=lambda s: (-s.score, -s.coverage, str(s.key)))

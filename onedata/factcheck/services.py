@@ -9,6 +9,7 @@ who reported that claim and asked to be told, through the notification service.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -28,7 +29,7 @@ from onedata.core import audit, ratelimit
 from onedata.core.errors import Conflict, NotFound, RateLimited, ValidationError
 from onedata.core.models import Region
 from onedata.core.uploads import Kind, UploadPolicy, check_upload
-from onedata.factcheck import matching, search
+from onedata.factcheck import matching, search, weekly
 from onedata.factcheck.models import (
     Article,
     ArticleRevision,
@@ -262,6 +263,18 @@ def report_submit(
     _limit_reports(user, ip)
     if screenshot is not None:
         fields["screenshot"] = _store_screenshot(screenshot)
+    try:
+        return _report_store(
+            actor=actor, user=user, text=text, fields=fields, wants_verdict=wants_verdict
+        )
+    except BaseException:
+        if fields.get("screenshot"):  # stored before the transaction: not left behind
+            default_storage.delete(fields["screenshot"])
+        raise
+
+
+def _report_store(*, actor, user, text: str, fields: dict, wants_verdict: bool) -> Submitted:
+    """Cluster and store a checked report (one transaction)."""
     with transaction.atomic():
         claim, match = cluster_for(text)
         joined = claim is not None
@@ -640,3 +653,98 @@ def article_mark_reviewed(*, actor, article: Article) -> Article:
         article.save(update_fields=["last_reviewed_at", "updated_at"])
         audit.record(actor=actor, action="factcheck.article_reviewed", obj=article)
     return article
+
+
+# --- the weekly report by mail -----------------------------------------------------------
+
+DIGEST_TOP = 5
+DIGEST_AFTER_HOURS = 7  # Monday 07:00 WITA: the week just ended is mailed from then on
+
+
+def _digest_week(now) -> tuple[date, datetime, datetime]:
+    """The last whole week (Monday to Sunday, WITA) as of ``now``: its Monday and bounds."""
+    local = timezone.localtime(now) - timedelta(hours=DIGEST_AFTER_HOURS)
+    end_day = weekly.week_start(local.date())
+    start_day = end_day - timedelta(days=7)
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(start_day, datetime.min.time(), tzinfo=zone)
+    end = datetime.combine(end_day, datetime.min.time(), tzinfo=zone)
+    return start_day, start, end
+
+
+def _digest_text(summary: dict, scope: str, start_day: date, url: str) -> tuple[str, str]:
+    end_day = start_day + timedelta(days=6)
+    period = f"{start_day:%d/%m/%Y} - {end_day:%d/%m/%Y}"
+    subject = _("Weekly hoax report %(period)s") % {"period": period}
+    lines = [
+        _("Reports from %(scope)s, %(period)s.") % {"scope": scope, "period": period},
+        "",
+        _("%(reports)d reports about %(claims)d rumours.")
+        % {"reports": summary["reports"], "claims": summary["claims"]},
+    ]
+    if summary["median_hours_to_verdict"] is not None:
+        lines.append(
+            _("Median time from first report to verdict: %(hours)s hours.")
+            % {"hours": summary["median_hours_to_verdict"]}
+        )
+    if summary["most_reported"]:
+        lines += ["", _("Most reported:")]
+        for item in summary["most_reported"][:DIGEST_TOP]:
+            verdict = item["verdict"] or _("not checked yet")
+            lines.append(f"- {item['reports']}x [{verdict}] {item['text'][:160]}")
+    lines += ["", _("The full report with charts: %(url)s") % {"url": url}]
+    return subject, "\n".join(lines)
+
+
+def weekly_digest_send(*, now=None) -> int:
+    """Mail each fact-checker (the communication officers) the weekly hoax report of their
+    reach for the week that ended. Safe to run every hour: one message per person and
+    week (an idempotency key); a desk with no reports that week gets nothing."""
+    from onedata.core.models import User
+    from onedata.core.roles import Role
+    from onedata.factcheck import permissions, selectors
+
+    start_day, start, end = _digest_week(now or timezone.now())
+    url = absolute(reverse("factcheck:weekly") + "?weeks=1")
+    officers = (
+        User.objects.filter(is_active=True, memberships__role=Role.FACT_CHECKER)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+    sent = 0
+    for officer in officers:
+        summary = selectors.weekly_summary(officer, since=start, until=end)
+        if not summary["reports"]:
+            continue
+        with translation.override("id"):
+            scope = (
+                _("the whole province")
+                if permissions.desk_sees_all(officer)
+                else ", ".join(
+                    Region.objects.filter(code__in=permissions.desk_region_codes(officer))
+                    .order_by("code")
+                    .values_list("name", flat=True)
+                )
+            )
+            subject, text = _digest_text(summary, scope, start_day, url)
+        try:
+            notify.send(
+                module="factcheck",
+                to=[officer.email],
+                subject=subject,
+                text=text,
+                tags=["factcheck", "weekly"],
+                idempotency_key=f"factcheck-weekly:{start_day.isoformat()}:{officer.pk}",
+            )
+        except Conflict:
+            continue  # already sent for this week (the numbers moved since): not again
+        sent += 1
+    audit.record(
+        actor="scheduler",
+        action="factcheck.weekly_digest_send",
+        object_type="factcheck.weekly",
+        object_id=start_day.isoformat(),
+        after={"week": start_day.isoformat(), "messages": sent},
+    )
+    return sent

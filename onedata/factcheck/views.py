@@ -16,7 +16,7 @@ from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,9 +30,9 @@ from django.views.decorators.http import require_POST
 from onedata.core import scope
 from onedata.core.errors import DomainError, RateLimited
 from onedata.core.middleware import client_ip
-from onedata.core.models import Agency, User
+from onedata.core.models import Agency, Region, User
 from onedata.core.roles import Role
-from onedata.factcheck import claimreview, permissions, search, services, weekly
+from onedata.factcheck import claimreview, permissions, search, selectors, services
 from onedata.factcheck.forms import (
     ArticleForm,
     AssignForm,
@@ -46,7 +46,6 @@ from onedata.factcheck.forms import (
 from onedata.factcheck.models import (
     VERDICT_RATING,
     Article,
-    Channel,
     Claim,
     Report,
     Review,
@@ -374,21 +373,30 @@ def _desk(request) -> None:
     _require(permissions.can_view_desk(request.user))
 
 
-def _checkers():
-    return (
+def _checkers(claim: Claim | None = None):
+    """Fact-checkers who may take the claim (whose desk it is on)."""
+    users = (
         User.objects.filter(
             Q(memberships__role=Role.FACT_CHECKER) | Q(is_superuser=True), is_active=True
         )
         .distinct()
         .order_by("username")
     )
+    if claim is None:
+        return users
+    allowed = [u.pk for u in users if permissions.can_view_claim_internal(u, claim)]
+    return users.filter(pk__in=allowed)
 
 
 @login_required
 def desk(request):
     _desk(request)
     status = request.GET.get("status", "open")
-    queryset = Claim.objects.select_related("assigned_to", "topic").order_by("-report_count", "-id")
+    queryset = (
+        selectors.desk_claims(request.user)
+        .select_related("assigned_to", "topic")
+        .order_by("-report_count", "-id")
+    )
     if status == "open":
         queryset = queryset.filter(status__in=[Claim.Status.NEW, Claim.Status.IN_REVIEW])
     elif status in Claim.Status.values:
@@ -403,13 +411,30 @@ def desk(request):
     return render(
         request,
         "factcheck/desk.html",
-        {"page": page, "status": status, "statuses": Claim.Status.choices, "query": query},
+        {
+            "page": page,
+            "status": status,
+            "statuses": Claim.Status.choices,
+            "query": query,
+            "scope": _scope_label(request.user),
+        },
     )
+
+
+def _scope_label(user) -> str:
+    """Whose reports the desk shows: "Provinsi Bali" or the regencies' names."""
+    if permissions.desk_sees_all(user):
+        return _("the whole province")
+    codes = permissions.desk_region_codes(user)
+    names = Region.objects.filter(code__in=codes).order_by("code").values_list("name", flat=True)
+    return ", ".join(names)
 
 
 def _desk_claim(request, claim_id: int) -> Claim:
     _desk(request)
-    return get_object_or_404(Claim.objects.select_related("topic", "assigned_to"), pk=claim_id)
+    claim = get_object_or_404(Claim.objects.select_related("topic", "assigned_to"), pk=claim_id)
+    _require(permissions.can_view_claim_internal(request.user, claim))
+    return claim
 
 
 def _review_initial(claim: Claim) -> dict:
@@ -429,26 +454,45 @@ def _review_initial(claim: Claim) -> dict:
 
 def _desk_page(request, claim: Claim, *, status=200, **forms):
     review = Review.objects.filter(claim=claim).first()
-    reports = claim.reports.select_related("regency").order_by("-created_at")
+    all_reports = claim.reports.all()
+    reports = (
+        selectors.desk_reports(request.user, all_reports)
+        .select_related("regency")
+        .order_by("-created_at")
+    )
+    shown_total = reports.count()
     context = {
         "claim": claim,
         "review": review,
         "reports": reports[:50],
         "report_total": claim.report_count,
-        "waiting": reports.filter(wants_verdict=True, notified_at__isnull=True).count(),
+        "reports_here": shown_total,
+        "reports_elsewhere": max(0, claim.report_count - shown_total),
+        "waiting": all_reports.filter(wants_verdict=True, notified_at__isnull=True).count(),
         "notes": claim.notes.select_related("author"),
         "assign_form": forms.get("assign_form")
-        or AssignForm(checkers=_checkers(), initial={"assignee": claim.assigned_to_id or ""}),
+        or AssignForm(checkers=_checkers(claim), initial={"assignee": claim.assigned_to_id or ""}),
         "note_form": forms.get("note_form") or NoteForm(),
         "review_form": forms.get("review_form") or ReviewForm(initial=_review_initial(claim)),
         "merge_form": forms.get("merge_form") or MergeForm(),
-        "similar": [
-            m
-            for m in search.rank_ids(claim.text, published_only=False, limit=6, min_score=0.45)
-            if m.key != claim.pk
-        ],
+        "similar": _similar(request.user, claim),
     }
     return render(request, "factcheck/desk_claim.html", context, status=status)
+
+
+def _similar(user, claim: Claim) -> list:
+    """Claims like this one on the same desk (candidates for merging)."""
+    ranked = [
+        m
+        for m in search.rank_ids(claim.text, published_only=False, limit=12, min_score=0.45)
+        if m.key != claim.pk
+    ]
+    visible = set(
+        selectors.desk_claims(user)
+        .filter(pk__in=[m.key for m in ranked])
+        .values_list("pk", flat=True)
+    )
+    return [m for m in ranked if m.key in visible][:5]
 
 
 @login_required
@@ -462,10 +506,11 @@ def desk_claim(request, claim_id: int):
 def desk_assign(request, claim_id: int):
     claim = _desk_claim(request, claim_id)
     _require(permissions.can_assign_claim(request.user, claim))
-    form = AssignForm(request.POST, checkers=_checkers())
+    checkers = _checkers(claim)
+    form = AssignForm(request.POST, checkers=checkers)
     if not form.is_valid():
         return _desk_page(request, claim, status=400, assign_form=form)
-    assignee = _checkers().filter(pk=form.cleaned_data["assignee"] or 0).first()
+    assignee = checkers.filter(pk=form.cleaned_data["assignee"] or 0).first()
     services.claim_assign(actor=request.user, claim=claim, assignee=assignee)
     messages.success(request, _("Assignment saved."))
     return redirect("factcheck:desk_claim", claim_id=claim.pk)
@@ -540,8 +585,10 @@ def desk_merge(request, claim_id: int):
     _require(permissions.can_merge_claims(request.user, claim))
     form = MergeForm(request.POST)
     if form.is_valid():
-        duplicate = Claim.objects.filter(pk=form.cleaned_data["duplicate"]).first()
-        if duplicate is None:
+        duplicate = (
+            selectors.desk_claims(request.user).filter(pk=form.cleaned_data["duplicate"]).first()
+        )
+        if duplicate is None or not permissions.can_merge_claims(request.user, claim, duplicate):
             form.add_error("duplicate", _("There is no claim with this number."))
         else:
             try:
@@ -558,7 +605,7 @@ def desk_merge(request, claim_id: int):
 @require_POST
 def desk_dismiss(request, claim_id: int):
     claim = _desk_claim(request, claim_id)
-    _require(permissions.can_review_claim(request.user, claim))
+    _require(permissions.can_dismiss_claim(request.user, claim))
     try:
         services.claim_dismiss(actor=request.user, claim=claim)
     except DomainError as error:
@@ -633,41 +680,7 @@ def _weekly(request) -> tuple[dict, int]:
     except ValueError:
         weeks = 8
     since = timezone.now() - timedelta(weeks=weeks)
-    rows = Report.objects.filter(created_at__gte=since).values_list(
-        "created_at", "claim_id", "claim__topic__name", "channel", "regency__name"
-    )
-    channels = dict(Channel.choices)
-    reports = [
-        weekly.ReportRow(
-            created=timezone.localtime(created).date(),
-            claim_id=claim_id,
-            topic=topic or _("No topic"),
-            channel=str(channels.get(channel, channel)),
-            regency=regency or _("Unknown"),
-        )
-        for created, claim_id, topic, channel, regency in rows
-    ]
-    claim_ids = {r.claim_id for r in reports}
-    claims = []
-    first_reports = dict(
-        Report.objects.filter(claim_id__in=claim_ids)
-        .values("claim_id")
-        .annotate(first=Min("created_at"))
-        .values_list("claim_id", "first")
-    )
-    for claim in Claim.objects.filter(pk__in=claim_ids).select_related("review"):
-        review = getattr(claim, "review", None)
-        published = review is not None and review.status == Review.Status.PUBLISHED
-        claims.append(
-            weekly.ClaimRow(
-                claim_id=claim.pk,
-                text=claim.text,
-                first_reported=first_reports.get(claim.pk),
-                verdict_at=review.published_at if published else None,
-                verdict=review.verdict if published else "",
-            )
-        )
-    return weekly.summarise(reports, claims), weeks
+    return selectors.weekly_summary(request.user, since=since), weeks
 
 
 @login_required
@@ -685,7 +698,7 @@ def weekly_report(request):
     return render(
         request,
         "factcheck/weekly.html",
-        {"summary": summary, "weeks": weeks, "tables": tables},
+        {"summary": summary, "weeks": weeks, "tables": tables, "scope": _scope_label(request.user)},
     )
 
 

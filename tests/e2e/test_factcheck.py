@@ -109,4 +109,55 @@ def test_screenshots_factcheck(new_page, seeded, screenshot_dir, width):
     snap("desk-claim")
     page.goto(reverse("factcheck:weekly"))
     snap("weekly")
+    page.context.clear_cookies()
+    page.goto(reverse("core:login") + "?next=" + reverse("factcheck:desk"))
+    log_in(page, "cekfakta.badung", core_demo.DEMO_PASSWORD)
+    page.wait_for_load_state("load")
+    snap("desk-regency")
+    page.locator(".fc-card").filter(has_text="BPJS").locator("h3 a").first.click()
+    snap("desk-regency-claim")
+    shared = Claim.objects.filter(text__contains="microchip").first()
+    page.goto(reverse("factcheck:desk_claim", args=[shared.pk]))
+    snap("desk-regency-shared")
     assert all(value <= 0 for value in overflow.values()), overflow
+
+
+def test_report_with_a_screenshot_reaches_only_its_regencys_desk(new_page, seeded):
+    import io
+
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (300, 200), (220, 248, 198)).save(picture, "PNG")
+    page = new_page(width=PHONE, height=740)
+    page.goto(reverse("factcheck:report"))
+    page.locator("textarea[name=text]").fill(
+        "Katanya puskesmas di Mengwi tutup sebulan karena semua perawatnya positif covid"
+    )
+    page.locator("select[name=channel]").select_option("whatsapp")
+    page.locator("select[name=regency]").select_option("51.03")
+    page.locator("input[name=screenshot]").set_input_files(
+        files=[{"name": "tangkapan.png", "mimeType": "image/png", "buffer": picture.getvalue()}]
+    )
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page.locator("h1")).to_contain_text("Terima kasih")
+    claim = Claim.objects.get(text__contains="Mengwi")
+
+    desk = new_page(width=PHONE, height=740)
+    desk.goto(reverse("core:login") + "?next=" + reverse("factcheck:desk"))
+    log_in(desk, "cekfakta.badung", core_demo.DEMO_PASSWORD)
+    expect(desk.locator("#main")).to_contain_text("Kabupaten Badung")
+    card = desk.locator(".fc-card").filter(has_text="Mengwi")
+    expect(card).to_have_count(1)
+    card.locator("h3 a").click()
+    link = desk.get_by_role("link", name="Tangkapan layar").first
+    expect(link).to_be_visible()
+    response = desk.request.get(link.get_attribute("href"))
+    assert response.status == 200 and response.headers["content-type"] == "image/png"
+
+    other = new_page(width=PHONE, height=740)
+    other.goto(reverse("core:login") + "?next=" + reverse("factcheck:desk"))
+    log_in(other, "cekfakta.gianyar", core_demo.DEMO_PASSWORD)
+    expect(other.locator("h1")).to_contain_text("Meja")
+    expect(other.locator(".fc-card").filter(has_text="Mengwi")).to_have_count(0)
+    assert other.goto(reverse("factcheck:desk_claim", args=[claim.pk])).status == 403

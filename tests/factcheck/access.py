@@ -1,12 +1,14 @@
 """What the fact check module expects for every role (see tests/access/matrix.py).
 
 Public: the search page, reports, checked claims, articles, posters, feeds, the public API.
-The desk, its writes, screenshots and the weekly report: fact-checkers (at any agency:
-rumours cross regency lines) and platform admins.
+The desk list and the weekly report: every fact-checker (each sees its own reach).
+A claim on the desk and its writes: fact-checkers whose reach covers a regency the claim
+was reported from (the open claim was reported from Badung, the target's regency: its
+own and sibling agencies and the province; not Gianyar), and platform admins.
 """
 
 from onedata.core.roles import Role
-from tests.access.matrix import Case, public
+from tests.access.matrix import Case, in_scope, public
 
 
 def fact_checker(actor) -> bool:
@@ -21,7 +23,10 @@ def extend_world(world):
     checker = User.objects.get(username=f"{Role.FACT_CHECKER}.province")
     claims = demo.seed_claims(checker, claims=demo.CLAIMS[:2])
     submitted = services.report_submit(
-        actor="test", text="Air rebusan sirih menyembuhkan omicron", channel="whatsapp"
+        actor="test",
+        text="Air rebusan sirih menyembuhkan omicron",
+        channel="whatsapp",
+        regency="51.03",
     )
     Report.objects.filter(pk=submitted.report.pk).update(screenshot="factcheck/none.png")
     article = services.article_save(
@@ -38,6 +43,9 @@ def extend_world(world):
         fc_report=submitted.report,
         fc_article=article,
     )
+
+
+desk_in_scope = in_scope(Role.FACT_CHECKER)
 
 
 def _pub(w):
@@ -87,13 +95,13 @@ CASES = {
     ],
     "factcheck:desk": [Case("GET", lambda w: "/cek-fakta/meja/", fact_checker)],
     "factcheck:desk_claim": [
-        Case("GET", lambda w: f"/cek-fakta/meja/klaim/{_open(w)}/", fact_checker)
+        Case("GET", lambda w: f"/cek-fakta/meja/klaim/{_open(w)}/", desk_in_scope)
     ],
     "factcheck:desk_assign": [
         Case(
             "POST",
             lambda w: f"/cek-fakta/meja/klaim/{_open(w)}/tugaskan/",
-            fact_checker,
+            desk_in_scope,
             data=lambda w: {"assignee": ""},
         )
     ],
@@ -101,7 +109,7 @@ CASES = {
         Case(
             "POST",
             lambda w: f"/cek-fakta/meja/klaim/{_open(w)}/catatan/",
-            fact_checker,
+            desk_in_scope,
             data=lambda w: {"text": "cek sumber", "evidence_url": "https://example.id/"},
         )
     ],
@@ -109,7 +117,7 @@ CASES = {
         Case(
             "POST",
             lambda w: f"/cek-fakta/meja/klaim/{_open(w)}/ulasan/",
-            fact_checker,
+            desk_in_scope,
             data=lambda w: REVIEW,
         )
     ],
@@ -117,12 +125,12 @@ CASES = {
         Case(
             "POST",
             lambda w: f"/cek-fakta/meja/klaim/{_open(w)}/gabung/",
-            fact_checker,
+            desk_in_scope,
             data=lambda w: {"duplicate": ""},
         )
     ],
     "factcheck:desk_dismiss": [
-        Case("POST", lambda w: f"/cek-fakta/meja/klaim/{_open(w)}/sisihkan/", fact_checker)
+        Case("POST", lambda w: f"/cek-fakta/meja/klaim/{_open(w)}/sisihkan/", desk_in_scope)
     ],
     # The stored file does not exist: 404 for the desk, 403/login for everyone else.
     "factcheck:desk_screenshot": [
@@ -169,7 +177,7 @@ CASES = {
         Case(
             "POST",
             lambda w: f"/api/v1/factcheck/desk/claims/{_open(w)}/assign",
-            fact_checker,
+            desk_in_scope,
             json=True,
             data=lambda w: {"assignee": None},
         )
@@ -178,7 +186,7 @@ CASES = {
         Case(
             "POST",
             lambda w: f"/api/v1/factcheck/desk/claims/{_open(w)}/review",
-            fact_checker,
+            desk_in_scope,
             json=True,
             data=lambda w: API_REVIEW,
         )
