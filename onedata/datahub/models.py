@@ -306,6 +306,9 @@ class DataTable(models.Model):
     report = models.JSONField(_("validation report"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     loaded_at = models.DateTimeField(_("loaded at"), null=True, blank=True)
+    # Last sign of life of a load (queued, started, progress): a load whose worker died
+    # stops beating and is queued again (services.datastore_loads_resume).
+    heartbeat_at = models.DateTimeField(_("last sign of the load"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("DataStore table")

@@ -7,11 +7,13 @@ import logging
 import re
 import shutil
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -543,7 +545,7 @@ def resource_create(
             _activity(actor=actor, dataset=locked, verb="resource_added", resource=resource.name)
             search_index.refresh(locked.pk)
             if resource.is_tabular and resource.kind == Resource.Kind.FILE:
-                table = DataTable.objects.create(resource=resource)
+                table = DataTable.objects.create(resource=resource, heartbeat_at=timezone.now())
                 if enqueue_load:  # a caller that is itself a task loads it in place
                     transaction.on_commit(lambda: _enqueue_load(table.pk))
     finally:
@@ -584,7 +586,7 @@ def resource_replace_file(
             if resource.is_tabular:
                 table, _created = DataTable.objects.get_or_create(resource=resource)
                 DataTable.objects.filter(pk=table.pk).update(
-                    status=DataTable.Status.PENDING, progress=0
+                    status=DataTable.Status.PENDING, progress=0, heartbeat_at=timezone.now()
                 )
                 if enqueue_load:
                     transaction.on_commit(lambda: _enqueue_load(table.pk))
@@ -642,12 +644,35 @@ def _enqueue_load(table_id: int) -> None:
     tasks.datastore_load.enqueue(table_id)
 
 
+# A load that has shown no sign of life for this long lost its worker (killed, crashed,
+# or its queued job was lost with Redis): queue it again. Loading is safe to repeat: a
+# load writes the next generation and switches to it only at the end.
+LOAD_STALE_AFTER = timedelta(minutes=15)
+
+
+def datastore_loads_resume(*, now=None) -> list[int]:
+    """Queue again every load that stopped beating (the scheduler runs this); returns the
+    tables' ids."""
+    now = now or timezone.now()
+    stale = DataTable.objects.filter(
+        status__in=[DataTable.Status.PENDING, DataTable.Status.LOADING],
+        resource__kind=Resource.Kind.FILE,
+    ).filter(Q(heartbeat_at__lt=now - LOAD_STALE_AFTER) | Q(heartbeat_at__isnull=True))
+    ids = list(stale.values_list("pk", flat=True))
+    for table_id in ids:
+        # Beat for it first, so the next look does not queue it once more.
+        DataTable.objects.filter(pk=table_id).update(heartbeat_at=now)
+        logger.warning("DataStore load of table %s stopped; queued again", table_id)
+        _enqueue_load(table_id)
+    return ids
+
+
 def datastore_load(*, table_id: int) -> DataTable:
     """Load the resource's file into its DataStore table (called by the task)."""
     table = DataTable.objects.select_related("resource").get(pk=table_id)
     resource = table.resource
     DataTable.objects.filter(pk=table.pk).update(
-        status=DataTable.Status.LOADING, progress=0, error=""
+        status=DataTable.Status.LOADING, progress=0, error="", heartbeat_at=timezone.now()
     )
     workdir = Path(tempfile.mkdtemp(prefix="datahub-load-"))
     try:
@@ -659,7 +684,9 @@ def datastore_load(*, table_id: int) -> DataTable:
         def progress(value: int) -> None:
             if value != last[0]:
                 last[0] = value
-                DataTable.objects.filter(pk=table.pk).update(progress=value)
+                DataTable.objects.filter(pk=table.pk).update(
+                    progress=value, heartbeat_at=timezone.now()
+                )
 
         result = datastore.load_file(table, path, resource.format, progress=progress)
     except tabular.TableError as exc:

@@ -9,3 +9,8 @@ from onedata.datahub import services
 def datastore_load(table_id: int) -> int:
     table = services.datastore_load(table_id=table_id)
     return table.row_count
+
+
+@task()
+def datastore_loads_resume() -> list[int]:
+    return services.datastore_loads_resume()

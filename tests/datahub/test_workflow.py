@@ -230,3 +230,34 @@ def test_demo_seed_publishes_datasets_and_is_idempotent(regions):
     published = Dataset.objects.filter(state="published")
     assert published.count() == len(demo.DATASETS)
     assert all(t.status == "ready" for t in DataTable.objects.all())
+
+
+@pytest.mark.django_db
+def test_a_load_whose_worker_died_is_queued_again(hub):
+    """A worker killed mid-load leaves the table "loading" with no heartbeat: the periodic
+    resume queues it again and the load completes; a live load is left alone."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    dataset = services.dataset_create(
+        actor=hub["users"]["producer"],
+        organization=hub["agencies"]["badung"],
+        name="macet",
+        title="Beban yang macet",
+    )
+    with hub["commit"](execute=False):  # the queued load never runs: its worker "died"
+        resource = services.resource_create(
+            actor=hub["users"]["producer"],
+            dataset=dataset,
+            upload=CSV.encode(),
+            upload_name="d.csv",
+        )
+    table = DataTable.objects.get(resource=resource)
+    DataTable.objects.filter(pk=table.pk).update(status=DataTable.Status.LOADING)
+    assert services.datastore_loads_resume() == []  # still beating: not stale yet
+    later = timezone.now() + services.LOAD_STALE_AFTER + timedelta(minutes=1)
+    assert services.datastore_loads_resume(now=later) == [table.pk]
+    table.refresh_from_db()
+    assert table.status == DataTable.Status.READY and table.row_count == 3
+    assert services.datastore_loads_resume(now=later) == []
