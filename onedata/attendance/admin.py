@@ -3,7 +3,15 @@ Biometric templates and check-ins are not shown here (their pages audit every ac
 
 from django.contrib import admin
 
-from onedata.attendance.models import Holiday, LeaveType, Office, OfficeLocation, Schedule
+from onedata.attendance.models import (
+    Holiday,
+    LeaveType,
+    Office,
+    OfficeLocation,
+    RamadanPeriod,
+    Schedule,
+    ShiftAssignment,
+)
 
 
 @admin.register(Holiday)
@@ -16,7 +24,31 @@ class HolidayAdmin(admin.ModelAdmin):
 
 @admin.register(Schedule)
 class ScheduleAdmin(admin.ModelAdmin):
-    list_display = ["name", "start", "end", "end_friday", "workdays", "late_grace", "early_grace"]
+    list_display = [
+        "name",
+        "start",
+        "end",
+        "end_friday",
+        "workdays",
+        "late_grace",
+        "early_grace",
+        "works_on_holidays",
+        "ramadan_start",
+        "ramadan_end",
+    ]
+
+
+@admin.register(RamadanPeriod)
+class RamadanPeriodAdmin(admin.ModelAdmin):
+    list_display = ["name", "start", "end"]
+
+
+@admin.register(ShiftAssignment)
+class ShiftAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["date", "employee", "schedule"]
+    list_filter = ["schedule"]
+    date_hierarchy = "date"
+    raw_id_fields = ["employee", "created_by"]
 
 
 class LocationInline(admin.TabularInline):

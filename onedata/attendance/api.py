@@ -248,8 +248,13 @@ class LeaveOut(Schema):
     end: date
     half_day: bool
     days: str
-    status: Literal["pending", "approved", "rejected", "cancelled"]
+    status: Literal["pending", "verified", "approved", "rejected", "cancelled"] = Field(
+        ...,
+        description="`pending`: waiting for the supervisor; `verified`: the supervisor "
+        "approved, waiting for HR; `approved` is final",
+    )
     reason: str
+    verified_note: str
     decision_note: str
 
 
@@ -264,6 +269,7 @@ def _leave_out(leave: LeaveRequest) -> dict:
         "days": as_days(leave.halfdays),
         "status": leave.status,
         "reason": leave.reason,
+        "verified_note": leave.verified_note,
         "decision_note": leave.decision_note,
     }
 
@@ -303,7 +309,7 @@ class DecisionIn(Schema):
 @router.post(
     "/leave-requests/{leave_id}/decision",
     response={200: LeaveOut},
-    summary="Approve or refuse leave (supervisor, HR)",
+    summary="Approve or refuse leave: the supervisor first, then HR",
 )
 def attendance_leave_decide(request, leave_id: int, payload: DecisionIn):
     leave = get_object_or_404(

@@ -24,7 +24,9 @@ from onedata.attendance.models import (
     LeaveType,
     Office,
     OfficeLocation,
+    RamadanPeriod,
     Schedule,
+    ShiftAssignment,
 )
 from onedata.core.models import Agency, User
 
@@ -155,11 +157,94 @@ def seed(stdout=None) -> None:
         employees[username] = employee
         if boss is None:
             boss = employee
+    _schedules_and_shifts(employees)
     if CheckIn.objects.filter(employee__office=office).exists():
         return
     _history(office, employees)
     if stdout is not None:
         stdout.write("attendance: office in Renon, 5 employees, a month of check-ins, leave\n")
+
+
+RAMADAN = [
+    ("Ramadan 1447 H", "2026-02-19", "2026-03-19"),
+    ("Ramadan 1448 H", "2027-02-08", "2027-03-09"),
+]
+
+
+def _schedules_and_shifts(employees: dict[str, Employee]) -> None:
+    """Ramadan periods, a night shift for the Command Center duty and its roster for the
+    coming week, and one leave request the supervisor approved that waits for HR."""
+    for name, first, last in RAMADAN:
+        RamadanPeriod.objects.get_or_create(
+            name=name,
+            defaults={"start": date.fromisoformat(first), "end": date.fromisoformat(last)},
+        )
+    night, _ = Schedule.objects.get_or_create(
+        name="Piket malam Command Center (22.00-07.00)",
+        defaults={
+            "start": time(22, 0),
+            "end": time(7, 0),
+            "end_friday": time(7, 0),
+            "workdays": "0123456",
+            "late_grace": 0,
+            "early_grace": 0,
+            "works_on_holidays": True,
+            "ramadan_start": None,
+            "ramadan_end": None,
+            "ramadan_end_friday": None,
+        },
+    )
+    Schedule.objects.get_or_create(
+        name="Piket pagi Command Center (07.00-14.00)",
+        defaults={
+            "start": time(7, 0),
+            "end": time(14, 0),
+            "end_friday": time(14, 0),
+            "workdays": "0123456",
+            "late_grace": 0,
+            "early_grace": 0,
+            "works_on_holidays": True,
+            "ramadan_start": None,
+            "ramadan_end": None,
+            "ramadan_end_friday": None,
+        },
+    )
+    duty = employees["demo.pegawai3"]
+    today = timezone.localdate()
+    for offset in range(7):
+        day = today + timedelta(days=offset)
+        ShiftAssignment.objects.get_or_create(
+            employee=duty,
+            date=day,
+            defaults={"schedule": None if offset in (2, 3) else night},
+        )
+    annual = LeaveType.objects.get(code="annual")
+    asker = employees["demo.pegawai2"]
+    if not LeaveRequest.objects.filter(
+        employee=asker, status=LeaveRequest.Status.VERIFIED
+    ).exists():
+        holidays = set(Holiday.objects.values_list("date", flat=True))
+        day = today + timedelta(days=14)
+        while day.weekday() > 4 or day in holidays:
+            day += timedelta(days=1)
+        if (
+            day.year == today.year
+            and not LeaveRequest.objects.filter(
+                employee=asker, start__lte=day, end__gte=day
+            ).exists()
+        ):
+            LeaveRequest.objects.create(
+                employee=asker,
+                leave_type=annual,
+                start=day,
+                end=day,
+                halfdays=2,
+                reason="Upacara pernikahan adik di Tabanan",
+                status=LeaveRequest.Status.VERIFIED,
+                verified_by=employees["atasan"].user,
+                verified_at=timezone.now(),
+                verified_note="Pekerjaan sudah diserahkan ke rekan.",
+            )
 
 
 def _history(office: Office, employees: dict[str, Employee]) -> None:
@@ -246,7 +331,8 @@ def _history(office: Office, employees: dict[str, Employee]) -> None:
         reasons=["outside_geofence_reason_given"],
         note="Rapat koordinasi di Kantor Bappeda",
     )
-    # Leave: one approved (balance taken), one waiting for the supervisor.
+    # Leave: one approved (balance taken), one waiting for the supervisor (and one waiting
+    # for HR, from _schedules_and_shifts).
     year = leave_day.year
     balance, _ = LeaveBalance.objects.get_or_create(
         employee=pegawai, leave_type=annual, year=year, defaults={"allocated": 24, "carried": 4}

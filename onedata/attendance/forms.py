@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from onedata.attendance.models import DayCorrection, LeaveType
+from onedata.attendance.models import DayCorrection, Holiday, LeaveType, Schedule
 
 
 class CheckInForm(forms.Form):
@@ -71,6 +71,99 @@ class ImportForm(forms.Form):
             "nip_atasan, tpp."
         ),
     )
+
+
+WEEKDAYS = [
+    ("0", _("Monday")),
+    ("1", _("Tuesday")),
+    ("2", _("Wednesday")),
+    ("3", _("Thursday")),
+    ("4", _("Friday")),
+    ("5", _("Saturday")),
+    ("6", _("Sunday")),
+]
+
+
+def _time(label, **kwargs):
+    return forms.TimeField(label=label, widget=forms.TimeInput(attrs={"type": "time"}), **kwargs)
+
+
+class ScheduleForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    start = _time(_("Start"))
+    end = _time(_("End"), help_text=_("Before the start for a night shift (e.g. 22:00-07:00)."))
+    end_friday = _time(_("End on Friday"), required=False, help_text=_("Empty: same as above."))
+    workdays = forms.MultipleChoiceField(
+        label=_("Working days"), choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple
+    )
+    late_grace = forms.IntegerField(label=_("Late grace (minutes)"), min_value=0, initial=0)
+    early_grace = forms.IntegerField(
+        label=_("Early-leave grace (minutes)"), min_value=0, initial=30
+    )
+    works_on_holidays = forms.BooleanField(
+        label=_("Works on holidays (24-hour services)"), required=False
+    )
+    ramadan_hours = forms.BooleanField(
+        label=_("Ramadan hours 08:00-15:00 (Friday 15:30)"), required=False, initial=True
+    )
+    make_default = forms.BooleanField(label=_("Use for this office"), required=False)
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        fields = {
+            "name": data["name"],
+            "start": data["start"],
+            "end": data["end"],
+            "end_friday": data["end_friday"] or data["end"],
+            "workdays": "".join(sorted(data["workdays"])),
+            "late_grace": data["late_grace"],
+            "early_grace": data["early_grace"],
+            "works_on_holidays": data["works_on_holidays"],
+        }
+        if not data["ramadan_hours"]:
+            fields |= {"ramadan_start": None, "ramadan_end": None, "ramadan_end_friday": None}
+        return fields
+
+
+class ShiftForm(forms.Form):
+    employee = forms.ModelChoiceField(label=_("Employee"), queryset=None, empty_label=None)
+    schedule = forms.ModelChoiceField(
+        label=_("Shift"),
+        queryset=Schedule.objects.all(),
+        required=False,
+        empty_label=_("Day off"),
+    )
+    start = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, employees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employee"].queryset = employees
+
+
+class HolidayForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(label=_("Name"), max_length=120)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Holiday.Kind.choices)
+
+
+class RamadanForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, initial="Ramadan")
+    start = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AdjustmentForm(forms.Form):
+    employee = forms.ModelChoiceField(label=_("Employee"), queryset=None, empty_label=None)
+    amount = forms.IntegerField(
+        label=_("Amount (rupiah)"),
+        help_text=_("Positive: paid in addition; negative: taken back."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def __init__(self, *args, employees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employee"].queryset = employees
 
 
 def add_errors(form: forms.Form, error) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
@@ -19,13 +20,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from onedata.attendance import permissions
-from onedata.attendance.models import Employee, Office
+from onedata.attendance.models import Employee, ImportJob, Office
 from onedata.attendance.nip import NipError, parse_nip
 from onedata.core import audit, uploads
 from onedata.core.errors import NotAuthorized, ValidationError
 from onedata.core.models import Membership, User
 from onedata.core.roles import Role
 
+logger = logging.getLogger("onedata.attendance")
 MAX_ROWS = 50_000
 HEADERS = {
     "nip": "nip",
@@ -112,15 +114,27 @@ def read_rows(upload) -> list[dict]:
     return rows
 
 
-def employees_import(*, actor, office: Office, upload) -> ImportReport:
+def employees_import(*, actor, office: Office, upload, progress=None) -> ImportReport:
+    """Import at once (in the request or in the task). ``progress(rows_checked, total)`` is
+    called every few hundred rows."""
     if not permissions.can_manage_office(actor, office):
         raise NotAuthorized(_("Only HR may import employees of this office."))
     rows = read_rows(upload)
+    return _import_rows(actor=actor, office=office, rows=rows, progress=progress)
+
+
+_PROGRESS_EVERY = 1000
+
+
+def _import_rows(*, actor, office: Office, rows: list[dict], progress=None) -> ImportReport:
     report = ImportReport()
     parsed: list[tuple[int, dict]] = []
     seen_nips: dict[str, int] = {}
     seen_users: dict[str, int] = {}
+    total = len(rows)
     for index, row in enumerate(rows, start=2):
+        if progress and index % _PROGRESS_EVERY == 0:
+            progress(index - 2, total)
         if not row:
             continue
         report.rows += 1
@@ -284,3 +298,101 @@ def _link_supervisors(parsed: list[tuple[int, dict]]) -> None:
         if nip in ids and boss in ids
     ]
     Employee.objects.bulk_update(updates, ["supervisor"], batch_size=_CHUNK)
+
+
+# --- in the background -------------------------------------------------------------------
+
+
+def import_job_create(*, actor, office: Office, upload) -> ImportJob:
+    """Check the file type, keep the file and queue the import; the page shows progress."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    if not permissions.can_manage_office(actor, office):
+        raise NotAuthorized(_("Only HR may import employees of this office."))
+    checked = uploads.check_upload(upload, uploads.ATTACHMENT, field="file")
+    if checked.kind not in (uploads.Kind.CSV, uploads.Kind.XLSX):
+        raise ValidationError.for_field("file", _("Upload a CSV or Excel (XLSX) file."))
+    with checked.open() as fp:
+        data = fp.read()
+    name = uploads.original_display_name(getattr(upload, "name", "")) or "pegawai"
+    stored = default_storage.save(
+        uploads.safe_storage_name("attendance/imports", checked.kind), ContentFile(data)
+    )
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            office=office, created_by=actor, file_name=stored, original_name=name[:200]
+        )
+        audit.record(
+            actor=actor,
+            action="attendance.import.queue",
+            obj=job,
+            after={"office": office.pk, "file": job.original_name},
+        )
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    from onedata.attendance import tasks
+
+    tasks.import_employees.enqueue(job_id)
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Run a queued import (called by the task). All or nothing, like the direct import."""
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING
+    )
+    job = ImportJob.objects.select_related("office__agency__region", "created_by").get(pk=job_id)
+    if not claimed:
+        return job
+
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(processed=done, total=total)
+
+    try:
+        with default_storage.open(job.file_name, "rb") as fp:
+            data = fp.read()
+        rows = read_rows(data)
+        ImportJob.objects.filter(pk=job_id).update(total=len(rows))
+        report = _import_rows(actor=job.created_by, office=job.office, rows=rows, progress=progress)
+    except ValidationError as error:
+        job.status = ImportJob.Status.FAILED
+        job.message = error.message[:500]
+        for messages in (error.fields or {}).values():
+            job.message = "; ".join(str(m) for m in messages)[:500]
+        job.processed = job.total
+    except Exception:
+        logger.exception("employee import %s failed", job_id)
+        job.status = ImportJob.Status.FAILED
+        job.message = _("The import stopped on an unexpected error; nothing was imported.")
+    else:
+        job.status = ImportJob.Status.DONE if report.ok else ImportJob.Status.FAILED
+        job.total = len(rows)
+        job.processed = len(rows)
+        job.created = report.created
+        job.errors = [
+            {"row": e.row, "column": e.column, "message": e.message} for e in report.errors[:1000]
+        ]
+        if not report.ok:
+            job.message = _("%(n)d rows have problems; nothing was imported.") % {
+                "n": len({e.row for e in report.errors})
+            }
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=[
+            "status",
+            "message",
+            "total",
+            "processed",
+            "created",
+            "errors",
+            "finished_at",
+        ]
+    )
+    default_storage.delete(job.file_name)
+    return job

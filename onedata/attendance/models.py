@@ -31,6 +31,24 @@ class Schedule(models.Model):
     )
     late_grace = models.PositiveSmallIntegerField(_("late grace (minutes)"), default=0)
     early_grace = models.PositiveSmallIntegerField(_("early-leave grace (minutes)"), default=30)
+    works_on_holidays = models.BooleanField(
+        _("works on holidays"),
+        default=False,
+        help_text=_("For shifts of hospitals and other 24-hour offices."),
+    )
+    ramadan_start = models.TimeField(
+        _("start during Ramadan"),
+        null=True,
+        blank=True,
+        default=time(8, 0),
+        help_text=_("Leave empty to keep the usual hours during Ramadan."),
+    )
+    ramadan_end = models.TimeField(
+        _("end during Ramadan (Monday-Thursday)"), null=True, blank=True, default=time(15, 0)
+    )
+    ramadan_end_friday = models.TimeField(
+        _("end during Ramadan (Friday)"), null=True, blank=True, default=time(15, 30)
+    )
 
     class Meta:
         verbose_name = _("work schedule")
@@ -40,16 +58,56 @@ class Schedule(models.Model):
             models.CheckConstraint(
                 condition=Q(workdays__regex=r"^[0-6]{0,7}$"), name="att_schedule_workdays"
             ),
+            models.CheckConstraint(
+                condition=~Q(start=models.F("end")), name="att_schedule_not_empty"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def overnight(self) -> bool:
+        """A night shift: it ends on the next calendar day (e.g. 22:00-07:00)."""
+        return self.end < self.start
+
     def end_on(self, weekday: int) -> time:
+        if self.overnight:
+            return self.end
         return self.end_friday if weekday == 4 else self.end
+
+    def hours_on(self, weekday: int, *, ramadan: bool = False) -> tuple[time, time]:
+        """Start and end of a working day, with Ramadan hours where the schedule has them."""
+        if ramadan and self.ramadan_start and self.ramadan_end:
+            end = self.ramadan_end
+            if weekday == 4 and self.ramadan_end_friday:
+                end = self.ramadan_end_friday
+            return self.ramadan_start, end
+        return self.start, self.end_on(weekday)
 
     def works_on(self, weekday: int) -> bool:
         return str(weekday) in self.workdays
+
+
+class RamadanPeriod(models.Model):
+    """The days of Ramadan in a year: schedules with Ramadan hours follow them."""
+
+    name = models.CharField(_("name"), max_length=100)
+    start = models.DateField(_("first day"))
+    end = models.DateField(_("last day"))
+
+    class Meta:
+        verbose_name = _("Ramadan period")
+        verbose_name_plural = _("Ramadan periods")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="att_ramadan_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Office(models.Model):
@@ -194,6 +252,42 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class ShiftAssignment(models.Model):
+    """The roster: on this date the employee works this shift (no shift: a day off). It
+    overrides the employee's and the office's schedule for that one date."""
+
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="shifts"
+    )
+    date = models.DateField(_("date"))
+    schedule = models.ForeignKey(
+        Schedule,
+        verbose_name=_("shift"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("Empty: a day off."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("shift assignment")
+        verbose_name_plural = _("shift assignments")
+        ordering = ["date", "employee"]
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "date"], name="att_shift_one_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee} {self.date} {self.schedule or '-'}"
 
 
 class FaceTemplate(models.Model):
@@ -390,10 +484,14 @@ class LeaveBalance(models.Model):
 
 class LeaveRequest(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting for approval")
+        PENDING = "pending", _("Waiting for the supervisor")
+        VERIFIED = "verified", _("Approved by the supervisor, waiting for HR")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
         CANCELLED = "cancelled", _("Cancelled")
+
+    OPEN_STATUSES = (Status.PENDING, Status.VERIFIED, Status.APPROVED)
+    WAITING_STATUSES = (Status.PENDING, Status.VERIFIED)
 
     employee = models.ForeignKey(
         Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="leaves"
@@ -409,6 +507,16 @@ class LeaveRequest(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by the supervisor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("supervisor decided at"), null=True, blank=True)
+    verified_note = models.CharField(_("supervisor's note"), max_length=500, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
@@ -458,3 +566,93 @@ class AllowanceMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office} {self.month:%Y-%m}"
+
+
+class ImportJob(models.Model):
+    """An employee import running in the background, with its progress and report."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Not imported")
+
+    office = models.ForeignKey(
+        Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="imports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file_name = models.CharField(_("stored file"), max_length=200, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    processed = models.PositiveIntegerField(_("rows checked"), default=0)
+    created = models.PositiveIntegerField(_("employees created"), default=0)
+    errors = models.JSONField(_("errors"), default=list)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("employee import")
+        verbose_name_plural = _("employee imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.original_name}"
+
+    @property
+    def percent(self) -> int:
+        if self.status in (self.Status.DONE, self.Status.FAILED):
+            return 100
+        if not self.total:
+            return 0
+        return min(99, self.processed * 100 // self.total)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class AllowanceAdjustment(models.Model):
+    """A correction to a finalised month: an explicit amount with a reason, paid (or taken
+    back) with the next payroll. The finalised figures themselves never change."""
+
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.CASCADE)
+    employee = models.ForeignKey(
+        Employee,
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
+        related_name="allowance_adjustments",
+    )
+    month = models.DateField(_("month corrected"))
+    amount = models.BigIntegerField(
+        _("amount (rupiah)"), help_text=_("Positive: paid in addition; negative: taken back.")
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("allowance adjustment")
+        verbose_name_plural = _("allowance adjustments")
+        ordering = ["-month", "employee"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="att_adjustment_not_zero")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee} {self.month:%Y-%m} {self.amount}"

@@ -85,6 +85,20 @@ def can_view_office_report(user, office) -> bool:
     return is_hr_for_office(user, office)
 
 
+def can_view_office_board(user, office) -> bool:
+    """The live board of an office (names and today's status): HR, and supervisors who
+    work in that office."""
+    if is_hr_for_office(user, office):
+        return True
+    if not _active(user):
+        return False
+    from onedata.attendance.models import Employee
+
+    return Employee.objects.filter(
+        office=office, user=user, active=True, team__isnull=False
+    ).exists()
+
+
 def can_finalise_allowances(user, office) -> bool:
     return is_hr_for_office(user, office)
 

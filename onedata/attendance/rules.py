@@ -13,12 +13,16 @@ The rule table (every number configurable through ``Thresholds`` and the schedul
   With end 16:00 and a grace of 30 minutes, a check-out at 15:29 is one minute early.
 - Categories: TL1/PSW1 1-30 minutes, TL2/PSW2 31-60, TL3/PSW3 61-90, TL4/PSW4 91+ or no
   record (a check-out without a check-in is TL4; a check-in without a check-out is PSW4).
+- Night shifts (the end before the start, e.g. 22:00-07:00) belong to the date they start.
+  A moment before the shift's *pivot* (halfway between its end and the next start; 14:30
+  for 22:00-07:00) counts on the next morning: check-in at 00:10 is 130 minutes late, a
+  check-out at 06:40 with a 30-minute grace is 0 minutes early (limit 06:30).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 
@@ -73,6 +77,13 @@ class DayPlan:
     early_grace: int = 30
     holiday: str = ""
 
+    @property
+    def overnight(self) -> bool:
+        return self.end < self.start
+
+
+DAY = 24 * 60
+
 
 @dataclass(frozen=True)
 class DayResult:
@@ -94,14 +105,61 @@ def _minute_of_day(moment: datetime | time) -> int:
     return moment.hour * 60 + moment.minute
 
 
+def pivot(plan: DayPlan) -> int:
+    """For a night shift: the minute of day halfway between its end and the next start.
+    Moments before it belong to the shift that started the evening before."""
+    return (_minute_of_day(plan.end) + _minute_of_day(plan.start)) // 2
+
+
+def _position(moment: datetime | time, plan: DayPlan) -> int:
+    """Minutes from the midnight that starts the shift's date."""
+    minute = _minute_of_day(moment)
+    if plan.overnight and minute < pivot(plan):
+        return minute + DAY
+    return minute
+
+
+def shift_end_minute(plan: DayPlan) -> int:
+    return _minute_of_day(plan.end) + (DAY if plan.overnight else 0)
+
+
 def late_minutes(check_in: datetime | time, plan: DayPlan) -> int:
     limit = _minute_of_day(plan.start) + plan.late_grace
-    return max(0, _minute_of_day(check_in) - limit)
+    return max(0, _position(check_in, plan) - limit)
 
 
 def early_minutes(check_out: datetime | time, plan: DayPlan) -> int:
-    limit = _minute_of_day(plan.end) - plan.early_grace
-    return max(0, limit - _minute_of_day(check_out))
+    limit = shift_end_minute(plan) - plan.early_grace
+    return max(0, limit - _position(check_out, plan))
+
+
+def shift_ends_at(day: date, plan: DayPlan) -> datetime:
+    """The (naive, local) moment the shift of ``day`` ends."""
+    return datetime.combine(day, time(0)) + timedelta(minutes=shift_end_minute(plan))
+
+
+def work_date_for(
+    moment: datetime,
+    kind: str,
+    yesterday: DayPlan,
+    *,
+    yesterday_checked_in: bool,
+    yesterday_open: bool,
+) -> date:
+    """The date a check-in or check-out counts for (``moment`` is local time).
+
+    Only a night shift that started yesterday can claim a moment of today: a check-out
+    before its pivot while yesterday's check-in is still open, or a (late) check-in before
+    its end when yesterday has no check-in yet."""
+    today = moment.date()
+    if not (yesterday.workday and not yesterday.holiday and yesterday.overnight):
+        return today
+    minute = _minute_of_day(moment)
+    if kind == "out" and yesterday_open and minute < pivot(yesterday):
+        return today - timedelta(days=1)
+    if kind == "in" and not yesterday_checked_in and minute < _minute_of_day(yesterday.end):
+        return today - timedelta(days=1)
+    return today
 
 
 def evaluate_day(

@@ -17,7 +17,9 @@ from onedata.attendance.models import (
     Holiday,
     LeaveRequest,
     Office,
+    RamadanPeriod,
     Schedule,
+    ShiftAssignment,
 )
 
 DEFAULT_SCHEDULE = Schedule(name="Standard")
@@ -27,16 +29,73 @@ def schedule_of(employee: Employee) -> Schedule:
     return employee.schedule or employee.office.schedule or DEFAULT_SCHEDULE
 
 
-def plan_for(schedule: Schedule, day: date, holidays: dict[date, str]) -> rules.DayPlan:
+def plan_for(
+    schedule: Schedule | None,
+    day: date,
+    holidays: dict[date, str],
+    *,
+    ramadan: bool = False,
+    rostered: bool = False,
+) -> rules.DayPlan:
+    """The plan of one day. ``schedule`` None: a rostered day off. ``rostered``: a shift
+    assigned for that date, worked whatever the weekday."""
+    if schedule is None:
+        return rules.DayPlan(workday=False, holiday=holidays.get(day, ""))
     weekday = day.weekday()
+    start, end = schedule.hours_on(weekday, ramadan=ramadan)
     return rules.DayPlan(
-        workday=schedule.works_on(weekday),
-        start=schedule.start,
-        end=schedule.end_on(weekday),
+        workday=rostered or schedule.works_on(weekday),
+        start=start,
+        end=end,
         late_grace=schedule.late_grace,
         early_grace=schedule.early_grace,
-        holiday=holidays.get(day, ""),
+        holiday="" if schedule.works_on_holidays else holidays.get(day, ""),
     )
+
+
+def ramadan_days(start: date, end: date) -> set[date]:
+    days: set[date] = set()
+    for first, last in RamadanPeriod.objects.filter(start__lte=end, end__gte=start).values_list(
+        "start", "end"
+    ):
+        day = max(first, start)
+        while day <= min(last, end):
+            days.add(day)
+            day += timedelta(days=1)
+    return days
+
+
+class Calendar:
+    """Holidays, Ramadan days and the roster of a date range, loaded once: the plan of any
+    employee's day without another query."""
+
+    def __init__(self, employee_ids: list[int], start: date, end: date):
+        self.holidays = dict(
+            Holiday.objects.filter(date__range=(start, end)).values_list("date", "name")
+        )
+        self.ramadan = ramadan_days(start, end)
+        self.roster: dict[tuple[int, date], Schedule | None] = {
+            (a.employee_id, a.date): a.schedule
+            for a in ShiftAssignment.objects.filter(
+                employee_id__in=employee_ids, date__range=(start, end)
+            ).select_related("schedule")
+        }
+
+    def plan(self, employee: Employee, day: date) -> rules.DayPlan:
+        key = (employee.pk, day)
+        if key in self.roster:
+            return plan_for(
+                self.roster[key],
+                day,
+                self.holidays,
+                ramadan=day in self.ramadan,
+                rostered=True,
+            )
+        return plan_for(schedule_of(employee), day, self.holidays, ramadan=day in self.ramadan)
+
+
+def plan_of(employee: Employee, day: date) -> rules.DayPlan:
+    return Calendar([employee.pk], day, day).plan(employee, day)
 
 
 def month_dates(month: date) -> list[date]:
@@ -57,7 +116,7 @@ def _local_time(moment: datetime):
 def days_for(employees: list[Employee], start: date, end: date) -> dict[int, list[Day]]:
     """Each employee's days from ``start`` to ``end``: a fixed number of queries."""
     ids = [e.pk for e in employees]
-    holidays = dict(Holiday.objects.filter(date__range=(start, end)).values_list("date", "name"))
+    calendar_ = Calendar(ids, start, end)
     first_in: dict[tuple[int, date], datetime] = {}
     last_out: dict[tuple[int, date], datetime] = {}
     for employee_id, kind, work_date, recorded_at in (
@@ -84,21 +143,15 @@ def days_for(employees: list[Employee], start: date, end: date) -> dict[int, lis
         (c.employee_id, c.date): c.kind
         for c in DayCorrection.objects.filter(employee_id__in=ids, date__range=(start, end))
     }
-    now = timezone.localtime(timezone.now())
+    now = timezone.localtime(timezone.now()).replace(tzinfo=None)
     result: dict[int, list[Day]] = {}
     for employee in employees:
-        schedule = schedule_of(employee)
         days = []
         day = start
         while day <= end:
-            plan = plan_for(schedule, day, holidays)
+            plan = calendar_.plan(employee, day)
             key = (employee.pk, day)
-            if day > now.date():
-                finished = False
-            elif day == now.date():
-                finished = now.time() >= plan.end
-            else:
-                finished = True
+            finished = now >= rules.shift_ends_at(day, plan)
             checked_in = first_in.get(key)
             checked_out = last_out.get(key)
             outcome = rules.evaluate_day(

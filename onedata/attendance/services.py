@@ -24,15 +24,20 @@ from django.utils.translation import gettext_noop
 from onedata.attendance import crypto, face, geo, permissions
 from onedata.attendance import leave as leave_math
 from onedata.attendance.models import (
+    AllowanceAdjustment,
     AllowanceMonth,
     CheckIn,
     DayCorrection,
     Employee,
     FaceTemplate,
+    Holiday,
     LeaveBalance,
     LeaveRequest,
     LeaveType,
     Office,
+    RamadanPeriod,
+    Schedule,
+    ShiftAssignment,
 )
 from onedata.attendance.nip import NipError, parse_nip
 from onedata.core import audit, uploads
@@ -289,6 +294,33 @@ def _coordinate(value, name: str, low: float, high: float) -> float:
     return number
 
 
+_COUNTING = (CheckIn.Status.ACCEPTED, CheckIn.Status.PENDING)
+
+
+def work_date_of(employee: Employee, kind: str, moment: datetime) -> date:
+    """The date a check-in or check-out counts for: the calendar date, except in the
+    morning after a night shift (see rules.work_date_for)."""
+    from onedata.attendance import rules, selectors
+
+    local = timezone.localtime(moment).replace(tzinfo=None)
+    yesterday = local.date() - timedelta(days=1)
+    plan = selectors.plan_of(employee, yesterday)
+    if not plan.overnight or not plan.workday:
+        return local.date()
+    kinds = set(
+        CheckIn.objects.filter(
+            employee=employee, work_date=yesterday, status__in=_COUNTING
+        ).values_list("kind", flat=True)
+    )
+    return rules.work_date_for(
+        local,
+        kind,
+        plan,
+        yesterday_checked_in=CheckIn.Kind.IN in kinds,
+        yesterday_open=CheckIn.Kind.IN in kinds and CheckIn.Kind.OUT not in kinds,
+    )
+
+
 def checkin_record(
     *,
     actor,
@@ -314,7 +346,7 @@ def checkin_record(
     if accuracy_m not in (None, ""):
         accuracy = _coordinate(accuracy_m, "accuracy_m", 0, MAX_ACCURACY_M)
     note = (note or "").strip()[:500]
-    work_date = timezone.localtime(received_at).date()
+    work_date = work_date_of(employee, kind, received_at)
     if (
         kind == CheckIn.Kind.OUT
         and not CheckIn.objects.filter(
@@ -429,6 +461,140 @@ def day_correct(*, actor, employee: Employee, day: date, kind: str, reason: str)
     return correction
 
 
+# --- schedules and shifts ----------------------------------------------------------------
+
+
+def shift_assign(
+    *, actor, employee: Employee, start: date, end: date, schedule: Schedule | None
+) -> int:
+    """Put ``employee`` on ``schedule`` (None: days off) every date from ``start`` to
+    ``end``, replacing what the roster had. Returns the number of dates."""
+    if not permissions.can_manage_office(actor, employee.office):
+        raise NotAuthorized(_("Only HR may set the roster of this office."))
+    if end < start:
+        raise ValidationError.for_field("end", _("The last day is before the first day."))
+    if (end - start).days > 92:
+        raise ValidationError.for_field("end", _("Set at most 93 days at once."))
+    _refuse_if_finalised(employee.office, start)
+    _refuse_if_finalised(employee.office, end)
+    dates = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    with transaction.atomic():
+        ShiftAssignment.objects.filter(employee=employee, date__range=(start, end)).delete()
+        ShiftAssignment.objects.bulk_create(
+            [
+                ShiftAssignment(employee=employee, date=d, schedule=schedule, created_by=actor)
+                for d in dates
+            ]
+        )
+        audit.record(
+            actor=actor,
+            action="attendance.shift.assign",
+            obj=employee,
+            after={
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "schedule": schedule.pk if schedule else None,
+            },
+        )
+    return len(dates)
+
+
+def schedule_create(*, actor, office: Office | None = None, **fields) -> Schedule:
+    """A new schedule or shift (HR); with ``office``, it becomes that office's schedule."""
+    if office is not None and not permissions.can_manage_office(actor, office):
+        raise NotAuthorized(_("Only HR may change the schedule of this office."))
+    if office is None and not permissions.can_manage_holidays(actor):
+        raise NotAuthorized(_("Only HR may create schedules."))
+    name = (fields.get("name") or "").strip()
+    if not name:
+        raise ValidationError.for_field("name", _("Give the schedule a name."))
+    if fields.get("start") == fields.get("end"):
+        raise ValidationError.for_field("end", _("The end must differ from the start."))
+    with transaction.atomic():
+        if Schedule.objects.filter(name=name).exists():
+            raise ValidationError.for_field("name", _("A schedule with this name exists."))
+        if not fields.get("end_friday"):
+            fields["end_friday"] = fields.get("end")
+        schedule = Schedule.objects.create(**(fields | {"name": name}))
+        if office is not None:
+            office.schedule = schedule
+            office.save(update_fields=["schedule"])
+        audit.record(
+            actor=actor,
+            action="attendance.schedule.create",
+            obj=schedule,
+            after={"office": office.pk if office else None},
+        )
+    return schedule
+
+
+def holiday_set(*, actor, day: date, name: str, kind: str) -> Holiday:
+    """Add a holiday or rename the one on that date (national, Balinese, collective)."""
+    if not permissions.can_manage_holidays(actor):
+        raise NotAuthorized(_("Only HR may edit the holiday calendar."))
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError.for_field("name", _("Give the holiday a name."))
+    if kind not in Holiday.Kind.values:
+        raise ValidationError.for_field("kind", _("Choose the kind of holiday."))
+    with transaction.atomic():
+        before = Holiday.objects.filter(date=day).first()
+        holiday, _created = Holiday.objects.update_or_create(
+            date=day, defaults={"name": name[:120], "kind": kind}
+        )
+        audit.record(
+            actor=actor,
+            action="attendance.holiday.set",
+            obj=holiday,
+            before={"name": before.name, "kind": before.kind} if before else None,
+            after={"name": holiday.name, "kind": kind},
+        )
+    return holiday
+
+
+def holiday_delete(*, actor, holiday: Holiday) -> None:
+    if not permissions.can_manage_holidays(actor):
+        raise NotAuthorized(_("Only HR may edit the holiday calendar."))
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="attendance.holiday.delete",
+            obj=holiday,
+            before={"date": holiday.date.isoformat(), "name": holiday.name},
+        )
+        holiday.delete()
+
+
+def ramadan_period_create(*, actor, name: str, start: date, end: date) -> RamadanPeriod:
+    if not permissions.can_manage_holidays(actor):
+        raise NotAuthorized(_("Only HR may edit the holiday calendar."))
+    if end < start:
+        raise ValidationError.for_field("end", _("The last day is before the first day."))
+    if (end - start).days > 31:
+        raise ValidationError.for_field("end", _("Ramadan lasts at most 30 days."))
+    with transaction.atomic():
+        if RamadanPeriod.objects.filter(start__lte=end, end__gte=start).exists():
+            raise ValidationError.for_field("start", _("Overlaps a Ramadan period already set."))
+        period = RamadanPeriod.objects.create(
+            name=(name or "Ramadan").strip()[:100], start=start, end=end
+        )
+        audit.record(
+            actor=actor,
+            action="attendance.ramadan.create",
+            obj=period,
+            after={"start": start.isoformat(), "end": end.isoformat()},
+        )
+    return period
+
+
+def ramadan_period_delete(*, actor, period: RamadanPeriod) -> None:
+    if not permissions.can_manage_holidays(actor):
+        raise NotAuthorized(_("Only HR may edit the holiday calendar."))
+    with transaction.atomic():
+        audit.record(actor=actor, action="attendance.ramadan.delete", obj=period)
+        period.delete()
+
+
 # --- leave -------------------------------------------------------------------------------
 
 
@@ -443,8 +609,6 @@ def balance_for(employee: Employee, leave_type: LeaveType, year: int) -> LeaveBa
 
 
 def _holidays_between(start: date, end: date) -> set[date]:
-    from onedata.attendance.models import Holiday
-
     return set(Holiday.objects.filter(date__range=(start, end)).values_list("date", flat=True))
 
 
@@ -486,7 +650,7 @@ def leave_request_create(
         Employee.objects.select_for_update().get(pk=employee.pk)
         clash = LeaveRequest.objects.filter(
             employee=employee,
-            status__in=[LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED],
+            status__in=LeaveRequest.OPEN_STATUSES,
             start__lte=end,
             end__gte=start,
         ).first()
@@ -559,38 +723,64 @@ def _balance_take(balance_id: int, halfdays: int) -> bool:
 def leave_request_decide(
     *, actor, leave: LeaveRequest, approve: bool, note: str = ""
 ) -> LeaveRequest:
+    """Two stages: the supervisor approves (-> ``verified``, waiting for HR) or refuses;
+    then HR approves (the days are taken from the balance) or refuses. HR may also decide a
+    request still waiting for the supervisor (an employee without one, or on their absence);
+    its approval is final at once."""
     if not permissions.can_decide_leave(actor, leave):
         raise NotAuthorized(_("Only the supervisor or HR may decide this leave."))
     if not approve and not (note or "").strip():
         raise ValidationError.for_field("note", _("Say why the leave is refused."))
     _refuse_if_finalised(leave.employee.office, leave.start)
+    is_hr = permissions.is_hr_for_office(actor, leave.employee.office)
+    note = (note or "").strip()[:500]
     with transaction.atomic():
         locked = LeaveRequest.objects.select_for_update().get(pk=leave.pk)
-        if locked.status != LeaveRequest.Status.PENDING:
+        before = locked.status
+        if locked.status == LeaveRequest.Status.VERIFIED and not is_hr:
+            raise Conflict(_("You already approved this request; it is waiting for HR."))
+        if locked.status not in (LeaveRequest.Status.PENDING, LeaveRequest.Status.VERIFIED):
             raise Conflict(_("This leave request was already decided."))
-        if approve and locked.leave_type.needs_balance:
+        now = timezone.now()
+        final = is_hr or not approve
+        if approve and final and locked.leave_type.needs_balance:
             balance = balance_for(locked.employee, locked.leave_type, locked.start.year)
             if not _balance_take(balance.pk, locked.halfdays):
                 raise Conflict(_("Not enough leave left to approve this request."))
-        locked.status = LeaveRequest.Status.APPROVED if approve else LeaveRequest.Status.REJECTED
-        locked.decided_by = actor
-        locked.decided_at = timezone.now()
-        locked.decision_note = (note or "").strip()[:500]
-        locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        fields = ["status"]
+        if locked.status == LeaveRequest.Status.PENDING and not is_hr:
+            locked.verified_by, locked.verified_at, locked.verified_note = actor, now, note
+            fields += ["verified_by", "verified_at", "verified_note"]
+        if final:
+            locked.decided_by, locked.decided_at, locked.decision_note = actor, now, note
+            fields += ["decided_by", "decided_at", "decision_note"]
+        if not approve:
+            locked.status = LeaveRequest.Status.REJECTED
+        elif final:
+            locked.status = LeaveRequest.Status.APPROVED
+        else:
+            locked.status = LeaveRequest.Status.VERIFIED
+        locked.save(update_fields=fields)
         audit.record(
             actor=actor,
             action="attendance.leave.decide",
             obj=locked,
-            after={"status": locked.status},
+            before={"status": before},
+            after={"status": locked.status, "stage": "hr" if is_hr else "supervisor"},
         )
         username = locked.employee.user.username
-        subject = _("Your leave is approved") if approve else _("Your leave is not approved")
+        if locked.status == LeaveRequest.Status.VERIFIED:
+            subject = _("Your leave is approved by your supervisor")
+        elif approve:
+            subject = _("Your leave is approved")
+        else:
+            subject = _("Your leave is not approved")
         text = _("%(type)s from %(start)s to %(end)s: %(status)s. %(note)s") % {
             "type": locked.leave_type.name,
             "start": locked.start.isoformat(),
             "end": locked.end.isoformat(),
             "status": locked.get_status_display(),
-            "note": locked.decision_note,
+            "note": note,
         }
         transaction.on_commit(lambda: _notify(username, subject, text))
     return locked
@@ -601,7 +791,7 @@ def leave_request_cancel(*, actor, leave: LeaveRequest) -> LeaveRequest:
         raise NotAuthorized(_("You may only cancel your own leave."))
     with transaction.atomic():
         updated = LeaveRequest.objects.filter(
-            pk=leave.pk, status=LeaveRequest.Status.PENDING
+            pk=leave.pk, status__in=[LeaveRequest.Status.PENDING, LeaveRequest.Status.VERIFIED]
         ).update(status=LeaveRequest.Status.CANCELLED)
         if not updated:
             raise Conflict(_("Only a request still waiting can be cancelled."))
@@ -659,6 +849,54 @@ def allowance_finalise(*, actor, office: Office, month: date) -> AllowanceMonth:
         )
         audit.record(actor=actor, action="attendance.allowance.finalise", obj=record)
     return record
+
+
+def allowance_adjust(
+    *, actor, employee: Employee, month: date, amount: int, reason: str
+) -> AllowanceAdjustment:
+    """A correction to a finalised month, as an explicit amount with a reason."""
+    if not permissions.can_finalise_allowances(actor, employee.office):
+        raise NotAuthorized(_("Only HR may adjust allowances."))
+    month = month_start(month)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError.for_field("reason", _("Give a reason for the adjustment."))
+    if not amount:
+        raise ValidationError.for_field("amount", _("Give an amount other than zero."))
+    if abs(amount) > 1_000_000_000:
+        raise ValidationError.for_field("amount", _("The amount is too large."))
+    with transaction.atomic():
+        if not AllowanceMonth.objects.filter(office=employee.office, month=month).exists():
+            raise ValidationError.for_field(
+                "month", _("This month is not finalised: correct the days instead.")
+            )
+        adjustment = AllowanceAdjustment.objects.create(
+            office=employee.office,
+            employee=employee,
+            month=month,
+            amount=amount,
+            reason=reason[:500],
+            created_by=actor,
+        )
+        audit.record(
+            actor=actor,
+            action="attendance.allowance.adjust",
+            obj=adjustment,
+            after={"employee": employee.pk, "month": f"{month:%Y-%m}", "amount": amount},
+        )
+    return adjustment
+
+
+def report_exported(*, actor, office: Office, month: date, kind: str) -> None:
+    """A monthly report left the platform (names and NIPs inside): recorded."""
+    if not permissions.can_view_office_report(actor, office):
+        raise NotAuthorized(_("Only HR may export this report."))
+    audit.record(
+        actor=actor,
+        action="attendance.report.export",
+        obj=office,
+        after={"month": f"{month:%Y-%m}", "format": kind},
+    )
 
 
 # --- retention ---------------------------------------------------------------------------

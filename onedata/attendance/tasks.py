@@ -2,10 +2,16 @@
 
 from django_tasks import task
 
-from onedata.attendance import services
+from onedata.attendance import importer, services
 
 
 @task()
 def purge_old_selfies() -> int:
     """Run daily (cron or a scheduler): selfies past ATTENDANCE_PHOTO_RETENTION_DAYS go."""
     return services.selfies_purge(actor="system")
+
+
+@task()
+def import_employees(job_id: int) -> str:
+    """An employee import queued from the HR office page."""
+    return importer.import_job_run(job_id=job_id).status

@@ -18,7 +18,12 @@ urlpatterns = [
     path("sdm/", views.hr_home, name="hr"),
     path("sdm/kantor/<int:office_id>/", views.hr_office, name="hr_office"),
     path("sdm/kantor/<int:office_id>/laporan/", views.hr_report, name="hr_report"),
+    path("sdm/kantor/<int:office_id>/impor/<int:job_id>/", views.hr_import, name="hr_import"),
+    path("sdm/kantor/<int:office_id>/jadwal/", views.hr_schedules, name="hr_schedules"),
+    path("sdm/kalender/", views.hr_calendar, name="hr_calendar"),
+    path("kantor/<int:office_id>/papan/", views.office_board, name="office_board"),
     path("sdm/kantor/<int:office_id>/finalisasi/", views.hr_finalise, name="hr_finalise"),
+    path("sdm/kantor/<int:office_id>/penyesuaian/", views.hr_adjust, name="hr_adjust"),
     path("sdm/pegawai/<int:employee_id>/wajah/", views.hr_enrol, name="hr_enrol"),
     path("sdm/wajah/<int:template_id>/", views.hr_face_approve, name="hr_face_approve"),
 ]

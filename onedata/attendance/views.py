@@ -12,20 +12,28 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from onedata.attendance import forms, importer, permissions, selectors, services, tpp
+from onedata.attendance import exports, forms, importer, permissions, selectors, services, tpp
 from onedata.attendance.leave import as_days
 from onedata.attendance.models import (
+    AllowanceAdjustment,
     CheckIn,
     Employee,
     FaceTemplate,
+    Holiday,
+    ImportJob,
     LeaveRequest,
     LeaveType,
     Office,
+    RamadanPeriod,
+    Schedule,
+    ShiftAssignment,
 )
 from onedata.core import scope
 from onedata.core.errors import DomainError
@@ -40,6 +48,7 @@ STATUS_BADGE = {
     "absent": "badge-danger",
     "rejected": "badge-danger",
     "pending": "badge-warn",
+    "verified": "badge-warn",
     "leave": "badge-neutral",
     "sick": "badge-neutral",
     "holiday": "badge-neutral",
@@ -58,6 +67,15 @@ STATUS_WORDS = {
     "off": gettext_lazy("Day off"),
     "upcoming": gettext_lazy("Not yet"),
 }
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(default)
 
 
 def _words(status: str) -> str:
@@ -344,10 +362,11 @@ def team(request):
     ]
     leaves = LeaveRequest.objects.filter(
         employee__in=members, status=LeaveRequest.Status.PENDING
-    ).select_related("employee", "leave_type")
+    ).select_related("employee", "leave_type")  # verified ones wait for HR, not here
     checkins = CheckIn.objects.filter(
         employee__in=members, status=CheckIn.Status.PENDING
     ).select_related("employee")
+    own = services.employee_of(request.user)
     return render(
         request,
         "attendance/team.html",
@@ -357,6 +376,18 @@ def team(request):
             "checkins": checkins,
             "correction_form": forms.CorrectionForm(),
             "members": members,
+            "board_office": own.office if own and members else None,
+            "calendar": [
+                (item, as_days(item.halfdays))
+                for item in LeaveRequest.objects.filter(
+                    employee__in=members,
+                    status__in=LeaveRequest.OPEN_STATUSES,
+                    end__gte=timezone.localdate(),
+                    start__lte=timezone.localdate() + timezone.timedelta(days=60),
+                )
+                .select_related("employee", "leave_type")
+                .order_by("start")
+            ],
         },
     )
 
@@ -380,7 +411,7 @@ def leave_decide(request, leave_id: int):
         messages.success(request, _("Decision saved; the employee has been notified."))
     except DomainError as error:
         messages.error(request, error.message)
-    return redirect(request.POST.get("next") or "attendance:team")
+    return redirect(_next_url(request, "attendance:team"))
 
 
 @login_required
@@ -451,8 +482,23 @@ def hr_home(request):
     pending_faces = FaceTemplate.objects.filter(
         employee__office__in=offices, status=FaceTemplate.Status.PENDING
     ).select_related("employee")
+    leaves = (
+        LeaveRequest.objects.filter(employee__office__in=offices)
+        .filter(
+            Q(status=LeaveRequest.Status.VERIFIED)
+            | Q(status=LeaveRequest.Status.PENDING, employee__supervisor__isnull=True)
+        )
+        .select_related("employee", "leave_type", "verified_by")
+        .order_by("start")[:100]
+    )
     return render(
-        request, "attendance/hr_home.html", {"offices": offices, "pending_faces": pending_faces}
+        request,
+        "attendance/hr_home.html",
+        {
+            "offices": offices,
+            "pending_faces": pending_faces,
+            "leaves": [(item, as_days(item.halfdays)) for item in leaves],
+        },
     )
 
 
@@ -478,26 +524,20 @@ def hr_office(request, office_id: int):
     from django.core.paginator import Paginator
 
     page = Paginator(employees, 50).get_page(request.GET.get("page"))
-    report = None
     form = forms.ImportForm()
     status = 200
     if request.method == "POST":
         form = forms.ImportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                report = importer.employees_import(
+                job = importer.import_job_create(
                     actor=request.user, office=office, upload=form.cleaned_data["file"]
                 )
             except DomainError as error:
                 forms.add_errors(form, error)
                 status = 422
             else:
-                if report.ok:
-                    messages.success(
-                        request, _("%(n)d employees imported.") % {"n": report.created}
-                    )
-                    return redirect("attendance:hr_office", office.pk)
-                status = 422
+                return redirect("attendance:hr_import", office.pk, job.pk)
         else:
             status = 422
     return render(
@@ -508,8 +548,198 @@ def hr_office(request, office_id: int):
             "page": page,
             "query": query,
             "form": form,
-            "report": report,
-            "errors_shown": report.errors[:200] if report else [],
+            "jobs": office.imports.select_related("created_by")[:5],
+        },
+        status=status,
+    )
+
+
+@login_required
+def hr_import(request, office_id: int, job_id: int):
+    """An import's progress; htmx asks for the fragment every second until it is done."""
+    office = _office(request, office_id)
+    job = get_object_or_404(ImportJob, pk=job_id, office=office)
+    context = {"office": office, "job": job, "errors_shown": job.errors[:200]}
+    if request.headers.get("HX-Request"):
+        return render(request, "attendance/_import_progress.html", context)
+    return render(request, "attendance/hr_import.html", context)
+
+
+BOARD_GROUPS = [
+    # key, heading, badge
+    ("late", gettext_lazy("Late"), "badge-warn"),
+    ("in", gettext_lazy("In"), "badge-ok"),
+    ("not_yet", gettext_lazy("Not in yet"), "badge-neutral"),
+    ("absent", gettext_lazy("Absent"), "badge-danger"),
+    ("away", gettext_lazy("Leave, sick, travel or WFH"), "badge-neutral"),
+    ("off", gettext_lazy("Day off or holiday"), "badge-neutral"),
+]
+
+
+def _board_group(result) -> str:
+    status = result.status.value
+    if status == "present":
+        return "late" if result.tl and result.check_in is not None else "in"
+    if status == "upcoming":
+        return "not_yet"
+    if status == "absent":
+        return "absent"
+    if status in ("leave", "sick", "travel", "wfh"):
+        return "away"
+    return "off"
+
+
+@login_required
+def office_board(request, office_id: int):
+    """Who is in, late, absent or away today; htmx refreshes it every 30 seconds."""
+    office = get_object_or_404(Office.objects.select_related("agency__region"), pk=office_id)
+    if not permissions.can_view_office_board(request.user, office):
+        raise Http404
+    employees = list(
+        office.employees.filter(active=True)
+        .select_related("office", "schedule", "office__schedule")
+        .order_by("name")
+    )
+    groups = {key: [] for key, _label, _badge in BOARD_GROUPS}
+    for employee, day in selectors.today_of(employees):
+        groups[_board_group(day.result)].append(
+            {
+                "employee": employee,
+                "result": day.result,
+                "label": _words(day.result.status.value),
+            }
+        )
+    context = {
+        "office": office,
+        "groups": [
+            {"key": key, "label": label, "badge": badge, "people": groups[key]}
+            for key, label, badge in BOARD_GROUPS
+        ],
+        "now": timezone.localtime(),
+        "total": len(employees),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "attendance/_board.html", context)
+    return render(request, "attendance/board.html", context)
+
+
+@login_required
+def hr_schedules(request, office_id: int):
+    """The office's schedule, new schedules and shifts, and the roster of the next days."""
+    office = _office(request, office_id)
+    employees = office.employees.filter(active=True).order_by("name")
+    schedule_form = forms.ScheduleForm(
+        prefix="schedule", initial={"workdays": list("01234"), "make_default": True}
+    )
+    shift_form = forms.ShiftForm(prefix="shift", employees=employees)
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "schedule":
+                schedule_form = forms.ScheduleForm(request.POST, prefix="schedule")
+                if not schedule_form.is_valid():
+                    status = 422
+                else:
+                    schedule = services.schedule_create(
+                        actor=request.user,
+                        office=office if schedule_form.cleaned_data["make_default"] else None,
+                        **schedule_form.service_fields(),
+                    )
+                    messages.success(
+                        request, _("Schedule %(name)s saved.") % {"name": schedule.name}
+                    )
+                    return redirect("attendance:hr_schedules", office.pk)
+            elif action == "shift":
+                shift_form = forms.ShiftForm(request.POST, prefix="shift", employees=employees)
+                if not shift_form.is_valid():
+                    status = 422
+                else:
+                    n = services.shift_assign(actor=request.user, **shift_form.cleaned_data)
+                    messages.success(request, _("Roster saved for %(n)d days.") % {"n": n})
+                    return redirect("attendance:hr_schedules", office.pk)
+            else:
+                status = 400
+        except DomainError as error:
+            if error.status == 403:
+                raise PermissionDenied from error
+            forms.add_errors(schedule_form if action == "schedule" else shift_form, error)
+            status = 422
+    today = timezone.localdate()
+    roster = ShiftAssignment.objects.filter(
+        employee__office=office, date__range=(today, today + timezone.timedelta(days=13))
+    ).select_related("employee", "schedule")
+    return render(
+        request,
+        "attendance/hr_schedules.html",
+        {
+            "office": office,
+            "current": office.schedule or selectors.DEFAULT_SCHEDULE,
+            "schedules": Schedule.objects.all(),
+            "schedule_form": schedule_form,
+            "shift_form": shift_form,
+            "roster": roster,
+        },
+        status=status,
+    )
+
+
+@login_required
+def hr_calendar(request):
+    """Holidays (national and Balinese) and Ramadan periods, for every office."""
+    if not permissions.can_manage_holidays(request.user):
+        raise PermissionDenied
+    holiday_form = forms.HolidayForm(prefix="holiday")
+    ramadan_form = forms.RamadanForm(prefix="ramadan")
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "holiday":
+                holiday_form = forms.HolidayForm(request.POST, prefix="holiday")
+                if holiday_form.is_valid():
+                    data = holiday_form.cleaned_data
+                    services.holiday_set(
+                        actor=request.user, day=data["date"], name=data["name"], kind=data["kind"]
+                    )
+                    messages.success(request, _("Holiday saved."))
+                    return redirect("attendance:hr_calendar")
+                status = 422
+            elif action == "ramadan":
+                ramadan_form = forms.RamadanForm(request.POST, prefix="ramadan")
+                if ramadan_form.is_valid():
+                    services.ramadan_period_create(actor=request.user, **ramadan_form.cleaned_data)
+                    messages.success(request, _("Ramadan period saved."))
+                    return redirect("attendance:hr_calendar")
+                status = 422
+            elif action == "delete_holiday":
+                holiday = get_object_or_404(Holiday, pk=request.POST.get("id") or 0)
+                services.holiday_delete(actor=request.user, holiday=holiday)
+                messages.success(request, _("Holiday deleted."))
+                return redirect("attendance:hr_calendar")
+            elif action == "delete_ramadan":
+                period = get_object_or_404(RamadanPeriod, pk=request.POST.get("id") or 0)
+                services.ramadan_period_delete(actor=request.user, period=period)
+                messages.success(request, _("Ramadan period deleted."))
+                return redirect("attendance:hr_calendar")
+            else:
+                status = 400
+        except (DomainError, ValueError) as error:
+            if getattr(error, "status", 0) == 403:
+                raise PermissionDenied from error
+            if isinstance(error, ValueError):
+                raise Http404 from error
+            forms.add_errors(holiday_form if action == "holiday" else ramadan_form, error)
+            status = 422
+    year = timezone.localdate().year
+    return render(
+        request,
+        "attendance/hr_calendar.html",
+        {
+            "holidays": Holiday.objects.filter(date__year__gte=year),
+            "periods": RamadanPeriod.objects.all()[:10],
+            "holiday_form": holiday_form,
+            "ramadan_form": ramadan_form,
         },
         status=status,
     )
@@ -542,7 +772,7 @@ def hr_face_approve(request, template_id: int):
             messages.success(request, _("Face photo approved."))
     except DomainError as error:
         messages.error(request, error.message)
-    return redirect(request.POST.get("next") or "attendance:hr")
+    return redirect(_next_url(request, "attendance:hr"))
 
 
 @login_required
@@ -552,7 +782,32 @@ def hr_report(request, office_id: int):
         raise Http404
     month = _month(request)
     rows = selectors.office_allowances(office, month)
-    if request.GET.get("format") == "csv":
+    finalised = office.allowancemonth_set.filter(month=month).first()
+    export = request.GET.get("format")
+    if export in ("xlsx", "pdf"):
+        services.report_exported(actor=request.user, office=office, month=month, kind=export)
+        stem = f"rekap-presensi-tpp-{office.pk}-{month:%Y-%m}"
+        if export == "xlsx":
+            response = HttpResponse(
+                exports.recap_xlsx(
+                    office.name,
+                    month,
+                    rows,
+                    adjustments=AllowanceAdjustment.objects.filter(
+                        office=office, month=month
+                    ).select_related("employee"),
+                ),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        else:
+            response = HttpResponse(
+                exports.recap_pdf(office.name, month, rows, finalised=bool(finalised)),
+                content_type="application/pdf",
+            )
+        response["Content-Disposition"] = f'attachment; filename="{stem}.{export}"'
+        return response
+    if export == "csv":
+        services.report_exported(actor=request.user, office=office, month=month, kind=export)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="tpp-{office.pk}-{month:%Y-%m}.csv"'
@@ -590,7 +845,11 @@ def hr_report(request, office_id: int):
                 ]
             )
         return response
+    adjustments = AllowanceAdjustment.objects.filter(office=office, month=month).select_related(
+        "employee", "created_by"
+    )
     totals = {
+        "adjustments": sum(a.amount for a in adjustments),
         "base": sum(r.allowance.base for r in rows),
         "deduction": sum(r.allowance.deduction for r in rows),
         "paid": sum(r.allowance.paid for r in rows),
@@ -602,11 +861,41 @@ def hr_report(request, office_id: int):
             "office": office,
             "rows": [(r, tpp.percent(r.allowance.capped_bp)) for r in rows],
             "totals": totals,
-            "finalised": office.allowancemonth_set.filter(month=month).first(),
+            "finalised": finalised,
+            "adjustments": adjustments,
+            "adjust_form": forms.AdjustmentForm(
+                employees=office.employees.filter(active=True).order_by("name")
+            )
+            if finalised
+            else None,
             "month_over": month < services.month_start(timezone.localdate()),
             **_month_nav(month),
         },
     )
+
+
+@login_required
+@require_POST
+def hr_adjust(request, office_id: int):
+    office = _office(request, office_id)
+    month = _month(request)
+    form = forms.AdjustmentForm(
+        request.POST, employees=office.employees.filter(active=True).order_by("name")
+    )
+    if form.is_valid():
+        try:
+            services.allowance_adjust(actor=request.user, month=month, **form.cleaned_data)
+            messages.success(request, _("Adjustment recorded; it goes with the next payroll."))
+        except DomainError as error:
+            messages.error(request, "; ".join(_flatten(error)))
+    else:
+        messages.error(request, _("Choose an employee, an amount and a reason."))
+    return redirect(f"{reverse('attendance:hr_report', args=[office.pk])}?month={month:%Y-%m}")
+
+
+def _flatten(error) -> list[str]:
+    found = [str(m) for messages_ in (error.fields or {}).values() for m in messages_]
+    return found or [error.message]
 
 
 @login_required
@@ -619,6 +908,4 @@ def hr_finalise(request, office_id: int):
         messages.success(request, _("Month finalised. Later changes need an adjustment."))
     except DomainError as error:
         messages.error(request, error.message)
-    from django.urls import reverse
-
     return redirect(f"{reverse('attendance:hr_report', args=[office.pk])}?month={month:%Y-%m}")

@@ -18,6 +18,7 @@ from onedata.attendance.models import (
     CheckIn,
     Employee,
     FaceTemplate,
+    ImportJob,
     LeaveRequest,
     LeaveType,
     Office,
@@ -88,7 +89,9 @@ def extend_world(world):
         status=FaceTemplate.Status.PENDING,
         descriptor=crypto.encrypt(b"\0" * 1024, context=f"descriptor:{target.pk}".encode()),
     )
+    job = ImportJob.objects.create(office=office, original_name="pegawai.csv")
     world.extra.update(
+        att_job=job,
         att_office=office,
         att_target=target,
         att_leave=leave,
@@ -230,6 +233,30 @@ CASES.update(
                 "POST",
                 lambda w: f"{P}/sdm/kantor/{w.extra['att_office'].pk}/finalisasi/?month=2026-01",
                 hr,
+            )
+        ],
+        "attendance:hr_import": [
+            Case(
+                "GET",
+                lambda w: (
+                    f"{P}/sdm/kantor/{w.extra['att_office'].pk}/impor/{w.extra['att_job'].pk}/"
+                ),
+                hr,
+            )
+        ],
+        "attendance:hr_schedules": [
+            Case("GET", lambda w: f"{P}/sdm/kantor/{w.extra['att_office'].pk}/jadwal/", hr)
+        ],
+        "attendance:hr_calendar": [Case("GET", lambda w: f"{P}/sdm/kalender/", hr_anywhere)],
+        "attendance:office_board": [
+            Case("GET", lambda w: f"{P}/kantor/{w.extra['att_office'].pk}/papan/", team)
+        ],
+        "attendance:hr_adjust": [
+            Case(
+                "POST",
+                lambda w: f"{P}/sdm/kantor/{w.extra['att_office'].pk}/penyesuaian/?month=2026-01",
+                hr,
+                data=lambda w: {"employee": _e(w), "amount": "50000", "reason": "Koreksi"},
             )
         ],
         "attendance:hr_enrol": [Case("GET", lambda w: f"{P}/sdm/pegawai/{_e(w)}/wajah/", hr)],

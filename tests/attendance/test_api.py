@@ -105,13 +105,21 @@ def test_leave_request_and_decision_through_the_api(staff, annual):
         {"approve": True},
         content_type="application/json",
     )
-    assert decided.json()["status"] == "approved"
+    assert decided.json()["status"] == "verified"  # the supervisor's stage; HR decides next
     again = boss.post(
         f"{API}/leave-requests/{leave['id']}/decision",
         {"approve": True},
         content_type="application/json",
     )
     assert again.status_code == 409
+    hr = login_client(staff["hr"])
+    final = hr.post(
+        f"{API}/leave-requests/{leave['id']}/decision",
+        {"approve": True, "note": "OK"},
+        content_type="application/json",
+    )
+    assert final.status_code == 200 and final.json()["status"] == "approved"
+    assert final.json()["decision_note"] == "OK"
 
 
 def test_allowances_of_an_office_for_hr_only(staff):

@@ -90,6 +90,16 @@ def test_the_supervisor_approves_leave_from_the_team_page(staff, annual):
     assert "Luh Pegawai" in boss.get("/presensi/tim/").content.decode()
     boss.post(f"/presensi/cuti/{leave.pk}/keputusan/", {"decision": "approve"})
     leave.refresh_from_db()
+    assert leave.status == LeaveRequest.Status.VERIFIED
+    hr = login_client(staff["hr"])
+    page = hr.get("/presensi/sdm/").content.decode()
+    assert f"/presensi/cuti/{leave.pk}/keputusan/" in page and "Luh Pegawai" in page
+    response = hr.post(
+        f"/presensi/cuti/{leave.pk}/keputusan/",
+        {"decision": "approve", "next": "https://evil.example/"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/presensi/tim/"
+    leave.refresh_from_db()
     assert leave.status == LeaveRequest.Status.APPROVED
 
 
@@ -98,26 +108,74 @@ def _csv(rows: list[str]) -> SimpleUploadedFile:
     return SimpleUploadedFile("pegawai.csv", text.encode(), content_type="text/csv")
 
 
-def test_import_reports_every_bad_row_and_imports_nothing(staff):
+def test_import_runs_in_the_background_and_reports_every_bad_row(
+    staff, django_capture_on_commit_callbacks
+):
+    from onedata.attendance.models import ImportJob
+
+    office = staff["worker"].office
+    hr = login_client(staff["hr"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = hr.post(
+            f"/presensi/sdm/kantor/{office.pk}/",
+            {
+                "file": _csv(
+                    [
+                        "198503172010011002,Komang,,,,pns,,1000000",
+                        "19850317201001100,Kadek,,,,pns,,",
+                        ",Putu Kontrak,putu@example.id,,,kontrak,,",
+                        "198503172010011002,Dobel,,,,pns,,",
+                    ]
+                )
+            },
+        )
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/presensi/sdm/kantor/{office.pk}/impor/{job.pk}/"
+    assert job.status == ImportJob.Status.FAILED and job.total == 4 and job.percent == 100
+    assert {e["row"] for e in job.errors} == {3, 5}
+    page = hr.get(response["Location"]).content.decode()
+    assert 'class="error-summary"' in page and "18" in page
+    assert "Baris 3, nip" in page and "Baris 5, nip" in page  # the page speaks Indonesian
+    assert "hx-trigger" not in page  # finished: no more polling
+    assert not Employee.objects.filter(name="Komang").exists()
+
+
+def test_import_progress_is_polled_until_done(staff, django_capture_on_commit_callbacks):
+    from onedata.attendance.models import ImportJob
+
+    office = staff["worker"].office
+    hr = login_client(staff["hr"])
+    response = hr.post(  # without running the commit hooks, the job stays queued
+        f"/presensi/sdm/kantor/{office.pk}/",
+        {"file": _csv(["198503172010011002,Komang,,,,pns,,1000000"])},
+    )
+    job = ImportJob.objects.get()
+    fragment = hr.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 1s"' in fragment and "<progress" in fragment
+    from onedata.attendance import importer
+
+    importer.import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and job.created == 1
+    fragment = hr.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert "notice-success" in fragment and "hx-trigger" not in fragment
+    assert Employee.objects.get(name="Komang").office == office
+    other = login_client(staff["boss"].user)
+    assert other.get(response["Location"]).status_code in (403, 404)
+
+
+def test_a_wrong_file_type_is_refused_before_queueing(staff):
+    from onedata.attendance.models import ImportJob
+
     office = staff["worker"].office
     hr = login_client(staff["hr"])
     response = hr.post(
         f"/presensi/sdm/kantor/{office.pk}/",
-        {
-            "file": _csv(
-                [
-                    "198503172010011002,Komang,,,,pns,,1000000",
-                    "19850317201001100,Kadek,,,,pns,,",
-                    ",Putu Kontrak,putu@example.id,,,kontrak,,",
-                    "198503172010011002,Dobel,,,,pns,,",
-                ]
-            )
-        },
+        {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")},
     )
     assert response.status_code == 422
-    page = response.content.decode()
-    assert "3" in page and "18" in page
-    assert not Employee.objects.filter(name="Komang").exists()
+    assert not ImportJob.objects.exists()
 
 
 def test_import_of_many_rows_in_one_go(staff, django_assert_max_num_queries):

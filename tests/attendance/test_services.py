@@ -268,19 +268,50 @@ def test_overlapping_leave_and_leave_beyond_the_balance_are_refused(staff, annua
     assert "end" in caught.value.fields
 
 
-def test_approval_takes_the_balance_and_notifies_the_employee(
+def test_the_supervisor_then_hr_approve_and_only_hr_takes_the_balance(
     staff, annual, django_capture_on_commit_callbacks
 ):
     from onedata.notifications.models import Message
 
     leave = ask(staff, annual, date(2026, 3, 16), date(2026, 3, 16), half_day=True)
     with django_capture_on_commit_callbacks(execute=True):
-        services.leave_request_decide(actor=staff["boss"].user, leave=leave, approve=True)
+        verified = services.leave_request_decide(
+            actor=staff["boss"].user, leave=leave, approve=True, note="Silakan"
+        )
+    assert verified.status == LeaveRequest.Status.VERIFIED
+    assert verified.verified_by == staff["boss"].user and verified.verified_note == "Silakan"
     balance = LeaveBalance.objects.get(employee=staff["worker"])
-    assert (balance.allocated, balance.used, balance.available) == (24, 1, 23)
-    assert Message.objects.filter(recipient_user=staff["worker"].user).exists()
-    with pytest.raises(Conflict):
+    assert balance.used == 0  # not yet: HR gives the final approval
+    assert Message.objects.filter(recipient_user=staff["worker"].user).count() == 1
+    with pytest.raises(Conflict):  # the supervisor's stage is done
         services.leave_request_decide(actor=staff["boss"].user, leave=leave, approve=True)
+    with pytest.raises(ValidationError):  # an overlapping request is refused meanwhile
+        ask(staff, annual, date(2026, 3, 16), date(2026, 3, 17))
+    with django_capture_on_commit_callbacks(execute=True):
+        final = services.leave_request_decide(actor=staff["hr"], leave=leave, approve=True)
+    assert final.status == LeaveRequest.Status.APPROVED and final.decided_by == staff["hr"]
+    balance.refresh_from_db()
+    assert (balance.allocated, balance.used, balance.available) == (24, 1, 23)
+    assert Message.objects.filter(recipient_user=staff["worker"].user).count() == 2
+    with pytest.raises(Conflict):
+        services.leave_request_decide(actor=staff["hr"], leave=leave, approve=True)
+
+
+def test_hr_may_refuse_after_the_supervisor_approved(staff, annual):
+    leave = ask(staff, annual, date(2026, 3, 16), date(2026, 3, 16))
+    services.leave_request_decide(actor=staff["boss"].user, leave=leave, approve=True)
+    refused = services.leave_request_decide(
+        actor=staff["hr"], leave=leave, approve=False, note="Audit BPK"
+    )
+    assert refused.status == LeaveRequest.Status.REJECTED
+    assert LeaveBalance.objects.get(employee=staff["worker"]).used == 0
+
+
+def test_a_request_waiting_for_hr_can_still_be_cancelled(staff, annual):
+    leave = ask(staff, annual, date(2026, 3, 16), date(2026, 3, 16))
+    services.leave_request_decide(actor=staff["boss"].user, leave=leave, approve=True)
+    cancelled = services.leave_request_cancel(actor=staff["worker"].user, leave=leave)
+    assert cancelled.status == LeaveRequest.Status.CANCELLED
 
 
 def test_refusal_needs_a_note_and_nobody_decides_their_own_leave(staff, annual):
@@ -305,8 +336,10 @@ def test_approvals_beyond_the_balance_are_refused_one_by_one(staff, annual):
     second = ask(staff, annual, date(2026, 3, 23), date(2026, 3, 24))
     LeaveBalance.objects.filter(pk=balance.pk).update(allocated=4)
     services.leave_request_decide(actor=staff["boss"].user, leave=first, approve=True)
+    services.leave_request_decide(actor=staff["boss"].user, leave=second, approve=True)
+    services.leave_request_decide(actor=staff["hr"], leave=first, approve=True)
     with pytest.raises(Conflict):
-        services.leave_request_decide(actor=staff["boss"].user, leave=second, approve=True)
+        services.leave_request_decide(actor=staff["hr"], leave=second, approve=True)
     balance.refresh_from_db()
     assert balance.available == 0
 
