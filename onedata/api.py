@@ -6,6 +6,7 @@ import logging
 
 from django.db import DataError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -147,6 +148,18 @@ def not_found(request, exc):
 def http_error(request, exc: HttpError):
     codes = {400: "bad_request", 405: "method_not_allowed", 413: "too_large"}
     return _error(request, exc.status_code, codes.get(exc.status_code, "http_error"), str(exc))
+
+
+@api.exception_handler(MultiPartParserError)
+def malformed_multipart(request, exc):
+    """A multipart body without a boundary or cut short: the client's mistake, named."""
+    return _error(
+        request,
+        400,
+        "bad_request",
+        _("The request body is not valid multipart/form-data."),
+        {"body": [str(exc)[:200]]},
+    )
 
 
 @api.exception_handler(DataError)

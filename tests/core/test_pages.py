@@ -10,7 +10,15 @@ def test_home_lists_every_service(db, client):
     page = client.get("/")
     assert page.status_code == 200
     keys = [service.key for service in page.context["services"]]
-    assert keys == ["data", "hospitals", "clinics", "attendance", "villagefinance", "factcheck"]
+    assert keys == [
+        "onedata",
+        "data",
+        "hospitals",
+        "clinics",
+        "attendance",
+        "villagefinance",
+        "factcheck",
+    ]
 
 
 def test_home_is_indonesian_by_default_and_english_after_the_switch(db, client):
