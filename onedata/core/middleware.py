@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import time
@@ -152,8 +153,9 @@ class ApiRateLimitMiddleware:
         checks = [(f"api:ip:{request.client_ip}", settings.API_RATE_PER_MINUTE_IP)]
         auth = request.headers.get("Authorization", "")
         if auth.lower().startswith("bearer "):
-            prefix = auth[7:].strip()[:20]
-            checks.append((f"api:token:{prefix}", settings.API_RATE_PER_MINUTE_TOKEN))
+            # A digest, never the token: counter keys are visible to whoever reads Redis.
+            digest = hashlib.sha256(auth[7:].strip().encode()).hexdigest()[:32]
+            checks.append((f"api:token:{digest}", settings.API_RATE_PER_MINUTE_TOKEN))
         for key, limit in checks:
             decision = ratelimit.hit(key, limit=limit, period=self.PERIOD)
             if not decision.allowed:
