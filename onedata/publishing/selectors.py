@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.template.defaultfilters import floatformat
+from django.utils import timezone
 
 from onedata.datahub import datastore
 from onedata.datahub.models import Dataset, DataTable
@@ -80,9 +84,40 @@ class CardView:
     card: Card
     title: str
     value: float | None
-    period: str
+    period: object  # a date, an aware datetime, or the text of the period (a year, …)
     dataset: str | None
     refreshed_at: object
+
+    @property
+    def display(self) -> str:
+        """The figure in the reader's number format: whole for large values."""
+        if self.value is None:
+            return ""
+        return floatformat(self.value, "0g" if abs(self.value) >= 100 else "-1g")
+
+    @property
+    def period_kind(self) -> str:
+        if isinstance(self.period, datetime):
+            return "datetime"
+        if isinstance(self.period, date):
+            return "date"
+        return "text"
+
+
+def _period(text: str):
+    """The period a card's figure belongs to, as a date or time when it reads as one."""
+    if len(text) == 10:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return text
+    if len(text) > 10:
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return text
+        return moment if moment.tzinfo else timezone.make_aware(moment)
+    return text
 
 
 def dashboard_cards(cards: list[Card]) -> list[CardView]:
@@ -104,7 +139,7 @@ def dashboard_cards(cards: list[Card]) -> list[CardView]:
                 card=card,
                 title=str(card.title),
                 value=value,
-                period=period,
+                period=_period(period),
                 dataset=status.dataset.name if status and status.dataset else None,
                 refreshed_at=status.last_success_at if status else None,
             )
