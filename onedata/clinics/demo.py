@@ -8,9 +8,11 @@ has none for that day).
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+import random
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from onedata.clinics import services
 from onedata.clinics.models import Booking, Clinic, Closure, OpeningHours, Service, Session
@@ -147,6 +149,60 @@ def _sample_bookings(clinic: Clinic, serial: int) -> None:
                 continue
 
 
+def _history(clinic: Clinic, serial: int) -> None:
+    """Two weeks of past visits at the general service (served, a few no-shows and
+    cancellations, with their times), so the statistics page and the One Data table have a
+    history. The booking service refuses dates in the past, so these are written as the
+    visits ended: demo fixtures, without names or NIK."""
+    general = clinic.services.get(kind=Service.Kind.GENERAL)
+    today = services.today_wita()
+    if Booking.objects.filter(service=general, date__lt=today).exists():
+        return
+    session = general.sessions.order_by("starts_at").first()
+    if session is None:
+        return
+    rng = random.Random(serial)  # the same history on every machine
+    tz = timezone.get_default_timezone()
+    visits = []
+    for back in range(1, 15):
+        day = today - timedelta(days=back)
+        if day.weekday() == 6:  # closed on Sundays
+            continue
+        opening = datetime.combine(day, time(8, 0), tzinfo=tz)
+        free_at = opening
+        for number in range(1, rng.randint(10, 24) + 1):
+            roll = rng.random()
+            status = (
+                Booking.Status.DONE
+                if roll < 0.85
+                else Booking.Status.NO_SHOW
+                if roll < 0.95
+                else Booking.Status.CANCELLED
+            )
+            arrived = opening + timedelta(minutes=6 * number + rng.randint(-10, 10))
+            visit = Booking(
+                code=f"H{serial:02d}{day:%m%d}{number:03d}",
+                clinic=clinic,
+                service=general,
+                session=session,
+                date=day,
+                queue_number=number,
+                channel=Booking.Channel.ONLINE if rng.random() < 0.6 else Booking.Channel.WALKIN,
+                status=status,
+                estimated_service_at=opening + timedelta(minutes=8 * (number - 1)),
+            )
+            if status == Booking.Status.DONE:
+                called = max(arrived, free_at) + timedelta(minutes=rng.randint(2, 25))
+                finished = called + timedelta(minutes=rng.randint(5, 15))
+                visit.checked_in_at, visit.called_at = arrived, called
+                visit.started_at, visit.finished_at = called + timedelta(minutes=1), finished
+                free_at = finished
+            elif status == Booking.Status.CANCELLED:
+                visit.cancelled_at = opening - timedelta(hours=rng.randint(2, 20))
+            visits.append(visit)
+    Booking.objects.bulk_create(visits)
+
+
 def _timetable_examples(clinics: list[Clinic]) -> None:
     """Something to see on the staff's timetable page: an afternoon session for KIA at the
     staff's clinic, and a closed day next week (a dental service on training)."""
@@ -219,5 +275,6 @@ def seed(stdout=None) -> None:
     _timetable_examples(clinics)
     for clinic, serial in clinics:
         _sample_bookings(clinic, serial)
+        _history(clinic, serial)
     if stdout is not None:
         stdout.write(f"clinics: {len(clinics)} puskesmas with services and sample bookings\n")
