@@ -145,6 +145,27 @@ def run_django(env: dict[str, str], *args: str, timeout: float = 300) -> str:
     return completed.stdout
 
 
+def drop_postgres(url: str) -> None:
+    """Drop a benchmark database (its name must start with "bench"), with its sessions."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name.startswith("bench"):
+        raise ValueError("the benchmark database's name must start with 'bench'")
+    with psycopg.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        dbname="postgres",
+        autocommit=True,
+    ) as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
 def postgres_ready(url: str) -> bool:
     """True when the server in ``url`` answers; creates the database when it is missing.
 

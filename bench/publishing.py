@@ -24,34 +24,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import REPO_ROOT, django_env, emit, note, postgres_ready, run_django
+from _harness import REPO_ROOT, django_env, drop_postgres, emit, note, postgres_ready, run_django
 
 BENCH = "publishing"
 POSTGRES_URL = os.environ.get(
     "BENCH_PUBLISHING_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/bench_publishing"
 )
-
-
-def _drop_postgres(url: str) -> None:
-    from urllib.parse import urlsplit
-
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name.startswith("bench"):
-        raise ValueError("the benchmark database's name must start with 'bench'")
-    with psycopg.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        dbname="postgres",
-        autocommit=True,
-    ) as connection:
-        connection.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
 
 
 def run_engine(engine: str, database_url: str, var_dir: Path) -> None:
@@ -120,12 +98,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-publishing-") as tmp:
         run_engine("sqlite", f"sqlite:///{tmp}/sqlite/onedata.sqlite3", Path(tmp) / "sqlite")
         if postgres_ready(POSTGRES_URL):
-            _drop_postgres(POSTGRES_URL)
+            drop_postgres(POSTGRES_URL)
             postgres_ready(POSTGRES_URL)  # creates it again, empty
             try:
                 run_engine("postgres", POSTGRES_URL, Path(tmp) / "pg")
             finally:
-                _drop_postgres(POSTGRES_URL)
+                drop_postgres(POSTGRES_URL)
         else:
             note("PostgreSQL not reachable: SQLite only")
 

@@ -29,7 +29,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import REPO_ROOT, django_env, emit, env_number, note, postgres_ready, run_django
+from _harness import (
+    REPO_ROOT,
+    django_env,
+    drop_postgres,
+    emit,
+    env_number,
+    note,
+    postgres_ready,
+    run_django,
+)
 
 BENCH = "villagefinance"
 VILLAGES = int(env_number("BENCH_VF_VILLAGES", 1493))
@@ -38,28 +47,6 @@ POSTINGS = int(env_number("BENCH_VF_POSTINGS", 1000))
 POSTGRES_URL = os.environ.get(
     "BENCH_VF_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/bench_villagefinance"
 )
-
-
-def _drop_postgres(url: str) -> None:
-    from urllib.parse import urlsplit
-
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name.startswith("bench"):
-        raise ValueError("the benchmark database's name must start with 'bench'")
-    with psycopg.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        dbname="postgres",
-        autocommit=True,
-    ) as connection:
-        connection.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
 
 
 def run_engine(engine: str, database_url: str, var_dir: Path) -> None:
@@ -291,7 +278,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-vf-") as folder:
         run_engine("sqlite", f"sqlite:///{folder}/bench.sqlite3", Path(folder))
     if postgres_ready(POSTGRES_URL):
-        _drop_postgres(POSTGRES_URL)
+        drop_postgres(POSTGRES_URL)
         postgres_ready(POSTGRES_URL)  # creates it again
         with tempfile.TemporaryDirectory(prefix="bench-vf-pg-") as folder:
             run_engine("postgres", POSTGRES_URL, Path(folder))

@@ -27,11 +27,15 @@ def publications(request):
     if not permissions.can_view_publications(request.user):
         raise PermissionDenied
     lineages = selectors.lineages()
-    refreshable = {
-        lineage.publication.name
-        for lineage in lineages
-        if permissions.can_refresh_publication(request.user, lineage.publication)
-    }
+    # The answer depends only on the steward agency: ask once per agency, not per row.
+    by_steward: dict[str, bool] = {}
+    for lineage in lineages:
+        steward = lineage.publication.steward
+        if steward not in by_steward:
+            by_steward[steward] = permissions.can_refresh_publication(
+                request.user, lineage.publication
+            )
+    refreshable = {x.publication.name for x in lineages if by_steward[x.publication.steward]}
     return render(
         request,
         "publishing/publications.html",
