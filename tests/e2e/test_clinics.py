@@ -18,6 +18,7 @@ from onedata.core.regions import regions_load
 from onedata.core.roles import Role
 from tests.clinics.factories import make_clinic
 from tests.conftest import PASSWORD, make_user
+from tests.e2e import browser
 
 pytestmark = pytest.mark.e2e
 
@@ -67,11 +68,7 @@ def book_on_phone(page: Page, clinic) -> str:
 
 
 def log_in(page: Page, username: str) -> None:
-    page.goto("/masuk/?next=/antrean/petugas/")
-    form = page.locator("#main form").filter(has=page.locator("input[name=password]"))
-    form.locator("input[name=username]").fill(username)
-    form.locator("input[name=password]").fill(PASSWORD)
-    form.locator("button[type=submit]").click()
+    browser.log_in(page, username, PASSWORD, "/antrean/petugas/")
 
 
 def test_a_citizen_books_on_a_phone_staff_call_the_number_and_the_board_shows_it(new_page, clinic):

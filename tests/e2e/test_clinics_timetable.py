@@ -19,6 +19,7 @@ from onedata.core.regions import regions_load
 from onedata.core.roles import Role
 from tests.clinics.factories import make_clinic
 from tests.conftest import PASSWORD, make_user
+from tests.e2e import browser
 
 pytestmark = pytest.mark.e2e
 
@@ -45,11 +46,7 @@ def clinic(live_server):
 
 
 def log_in(page: Page, username: str, next_url: str) -> None:
-    page.goto(f"/masuk/?next={next_url}")
-    form = page.locator("#main form").filter(has=page.locator("input[name=password]"))
-    form.locator("input[name=username]").fill(username)
-    form.locator("input[name=password]").fill(PASSWORD)
-    form.locator("button[type=submit]").click()
+    browser.log_in(page, username, PASSWORD, next_url)
 
 
 def test_staff_raise_a_quota_and_close_a_day_on_a_phone(new_page, clinic):

@@ -15,6 +15,7 @@ from onedata.core.regions import regions_load
 from onedata.core.roles import Role
 from onedata.datahub import demo
 from tests.conftest import PASSWORD, make_agency, make_user
+from tests.e2e import browser
 
 pytestmark = pytest.mark.e2e
 
@@ -40,12 +41,7 @@ def hub_world(live_server, tmp_path, settings):
 
 
 def log_in(page, username: str) -> None:
-    page.goto("/masuk/")
-    form = page.locator("#main form").filter(has=page.locator("input[name=password]"))
-    form.locator("input[name=username]").fill(username)
-    form.locator("input[name=password]").fill(PASSWORD)
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state("load")
+    browser.log_in(page, username, PASSWORD)
 
 
 def producer_publishes_for_review(page, tmp_path) -> None:

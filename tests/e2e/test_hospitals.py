@@ -15,6 +15,7 @@ except ImportError:  # conftest.py skips every test (fails them with ONEDATA_REQ
 from onedata.core import demo as core_demo
 from onedata.hospitals import demo
 from onedata.hospitals.models import Hospital
+from tests.e2e import browser
 
 pytestmark = pytest.mark.e2e
 
@@ -30,12 +31,7 @@ def bali(live_server):
 
 
 def log_in(page: Page, username: str) -> None:
-    page.goto(reverse("core:login"))
-    form = page.locator("#main form").filter(has=page.locator("input[name=password]"))
-    form.locator("input[name=username]").fill(username)
-    form.locator("input[name=password]").fill(core_demo.DEMO_PASSWORD)
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state("load")
+    browser.log_in(page, username, core_demo.DEMO_PASSWORD)
 
 
 def row_status(page: Page, name: str):
@@ -104,13 +100,6 @@ def test_free_beds_page_needs_no_login(new_page, bali):
     expect(page.locator("ul.cards")).not_to_contain_text("Sanjiwani")
 
 
-def overflow(page: Page) -> int:
-    return page.evaluate(
-        "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
-        " - document.documentElement.clientWidth"
-    )
-
-
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
 def test_screenshots_hospitals(new_page, bali, screenshot_dir, width):
     page = new_page(width=width, height=800 if width > PHONE else 740)
@@ -118,7 +107,7 @@ def test_screenshots_hospitals(new_page, bali, screenshot_dir, width):
 
     def snap(name: str) -> None:
         page.wait_for_load_state("load")
-        too_wide[name] = overflow(page)
+        too_wide[name] = browser.overflow(page)
         if screenshot_dir is not None:
             page.screenshot(path=screenshot_dir / f"hospitals-{name}-{width}.png", full_page=True)
 

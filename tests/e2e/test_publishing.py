@@ -13,6 +13,7 @@ except ImportError:  # conftest.py skips every test (fails them with ONEDATA_REQ
     Page = expect = None
 
 from onedata.core import demo as core_demo
+from tests.e2e import browser
 
 pytestmark = pytest.mark.e2e
 
@@ -28,19 +29,7 @@ def bali(live_server, settings, tmp_path):
 
 
 def log_in(page: Page, username: str) -> None:
-    page.goto(reverse("core:login"))
-    form = page.locator("#main form").filter(has=page.locator("input[name=password]"))
-    form.locator("input[name=username]").fill(username)
-    form.locator("input[name=password]").fill(core_demo.DEMO_PASSWORD)
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state("load")
-
-
-def overflow(page: Page) -> int:
-    return page.evaluate(
-        "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
-        " - document.documentElement.clientWidth"
-    )
+    browser.log_in(page, username, core_demo.DEMO_PASSWORD)
 
 
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
@@ -52,7 +41,7 @@ def test_steward_refreshes_and_the_dashboard_links_to_the_dataset(
 
     def snap(name: str) -> None:
         page.wait_for_load_state("load")
-        too_wide[name] = overflow(page)
+        too_wide[name] = browser.overflow(page)
         if screenshot_dir is not None:
             page.screenshot(path=screenshot_dir / f"onedata-{name}-{width}.png", full_page=True)
 

@@ -21,6 +21,7 @@ from onedata.core.roles import Role
 from onedata.villagefinance import services
 from onedata.villagefinance.models import Account, Entry
 from tests.conftest import PASSWORD, make_user
+from tests.e2e import browser
 
 pytestmark = pytest.mark.e2e
 PHONE = 360
@@ -72,11 +73,7 @@ def receipt_photo(path) -> str:
 
 
 def log_in(page, username):
-    page.goto("/masuk/?next=/sikuat/")
-    form = page.locator("#main form").filter(has=page.locator("input[name=password]"))
-    form.locator("input[name=username]").fill(username)
-    form.locator("input[name=password]").fill(PASSWORD)
-    form.locator("button[type=submit]").click()
+    browser.log_in(page, username, PASSWORD, "/sikuat/")
 
 
 def test_treasurer_records_spending_with_a_receipt_photo_and_sees_it_in_the_cash_book(
