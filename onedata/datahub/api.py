@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from onedata.core.errors import NotFound
+from onedata.core.errors import NotFound, ValidationError
 from onedata.core.pagination import PagePagination
-from onedata.datahub import selectors, services
-from onedata.datahub.models import Dataset
+from onedata.datahub import charts, resource_views, selectors, services
+from onedata.datahub.models import Dataset, DataTable
 
 router = Router(tags=["datahub"])
 
@@ -174,3 +174,45 @@ def datahub_column_update(request, resource_id: uuid.UUID, column: str, payload:
         description=payload.description,
     )
     return _validation(resource, table)
+
+
+class ChartRowOut(Schema):
+    label: str
+    value: float | None
+
+
+class ChartOut(Schema):
+    id: uuid.UUID
+    resource_id: uuid.UUID
+    title: str
+    description: str
+    chart_type: str
+    x: str
+    y: str
+    aggregate: str
+    filters: dict
+    chart_title: str
+    rows: list[ChartRowOut]
+
+
+@router.get("/views/{view_id}/data", response=ChartOut, auth=_anyone())
+def datahub_view_data(request, view_id: uuid.UUID):
+    """A saved chart's numbers (label and value per bar, slice, point or regency), drawn
+    from the table's current rows: for other applications that show the same chart."""
+    view = resource_views.view_get(request.user, view_id)
+    table = DataTable.objects.filter(resource_id=view.resource_id).first()
+    if table is None or not table.generation:
+        raise NotFound(_("This resource has no table."))
+    config, errors = charts.clean(table.columns, view.config)
+    if errors:
+        raise ValidationError(next(iter(errors.values()))[0], fields=errors)
+    chart = charts.draw(request.user, table, config)
+    return {
+        "id": view.pk,
+        "resource_id": view.resource_id,
+        "title": view.title,
+        "description": view.description,
+        **config,
+        "chart_title": chart.title,
+        "rows": [{"label": label, "value": value} for label, value in chart.rows],
+    }

@@ -24,7 +24,15 @@ from django.views.decorators.csrf import csrf_exempt
 from onedata.core import services as core_services
 from onedata.core.errors import Conflict, DomainError, NotAuthorized, NotFound, ValidationError
 from onedata.core.models import Agency
-from onedata.datahub import datastore, permissions, search_index, selectors, services, tabular
+from onedata.datahub import (
+    datastore,
+    permissions,
+    resource_views,
+    search_index,
+    selectors,
+    services,
+    tabular,
+)
 from onedata.datahub.models import Dataset, Group, Resource, SearchFacet, Tag
 
 logger = logging.getLogger("onedata.datahub.ckan")
@@ -331,6 +339,7 @@ def package_search(request, user, params):
         )
     except ValidationError as exc:
         raise SearchError(exc.message) from None
+    base = _base(request)
     facets = {name: counts for name, counts in result.facets.items()}
     search_facets = {}
     for name, counts in result.facets.items():
@@ -344,7 +353,10 @@ def package_search(request, user, params):
         }
     return {
         "count": result.count,
-        "results": [_package(request, user, d) for d in result.datasets],
+        "results": [
+            selectors.absolutize(package, base)
+            for package in selectors.packages_for(user, result.datasets)
+        ],
         "facets": facets,
         "search_facets": search_facets,
         "sort": str(params.get("sort") or "score desc, metadata_modified desc"),
@@ -788,3 +800,78 @@ def datastore_search_sql(request, user, params):
     if result.truncated:
         payload["records_truncated"] = True
     return payload
+
+
+# --- resource views (saved charts) ----------------------------------------------------------
+
+
+def _view_settings(params: dict) -> dict:
+    """A view's settings as CKAN sends them: top-level keys, or a ``config`` object."""
+    config = _json_param(params, "config", {}) or {}
+    if not isinstance(config, dict):
+        raise ValidationError.for_field("config", _("Give an object."))
+    settings = dict(config)
+    for key in resource_views.CONFIG_KEYS:
+        if key in params:
+            settings[key] = _json_param(params, key, None) if key == "filters" else params[key]
+    return settings
+
+
+def _view_result(view) -> dict:
+    return resource_views.view_dict(view, str(view.resource.dataset_id))
+
+
+@action("resource_view_list")
+def resource_view_list(request, user, params):
+    resource = selectors.resource_get(user, _required(params, "id"))
+    return [
+        resource_views.view_dict(v, str(resource.dataset_id))
+        for v in resource_views.view_list(user, resource)
+    ]
+
+
+@action("resource_view_show")
+def resource_view_show(request, user, params):
+    return _view_result(resource_views.view_get(user, _required(params, "id")))
+
+
+@action("resource_view_create", write=True)
+def resource_view_create(request, user, params):
+    resource = selectors.resource_get(user, _required(params, "resource_id"))
+    view = resource_views.resource_view_create(
+        actor=user,
+        resource=resource,
+        title=_required(params, "title"),
+        description=str(params.get("description") or ""),
+        view_type=_required(params, "view_type"),
+        settings=_view_settings(params),
+    )
+    return _view_result(view)
+
+
+@action("resource_view_update", write=True)
+def resource_view_update(request, user, params):
+    view = resource_views.view_get(user, _required(params, "id"))
+    view = resource_views.resource_view_update(
+        actor=user,
+        view=view,
+        title=params.get("title"),
+        description=params.get("description"),
+        settings=_view_settings(params),
+    )
+    return _view_result(view)
+
+
+@action("resource_view_delete", write=True)
+def resource_view_delete(request, user, params):
+    view = resource_views.view_get(user, _required(params, "id"))
+    resource_views.resource_view_delete(actor=user, view=view)
+    return None
+
+
+@action("resource_view_reorder", write=True)
+def resource_view_reorder(request, user, params):
+    resource = selectors.resource_get(user, _required(params, "id"))
+    order = _list_param(params, "order")
+    views = resource_views.resource_view_reorder(actor=user, resource=resource, order=order)
+    return {"id": str(resource.pk), "order": [str(v.pk) for v in views]}

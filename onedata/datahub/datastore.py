@@ -3,15 +3,24 @@
 One loader interface, two adapters: PostgreSQL gets ``COPY ... FROM STDIN`` (psycopg 3),
 SQLite gets ``executemany`` in large batches. Rows are written under the table's next
 generation and switched live in one short transaction at the end, so a failed load
-leaves the previous table untouched and readable throughout.
+leaves the previous table untouched and readable throughout (rows of a generation that
+is not live are never read, and a failed load deletes what it wrote).
+
+The load path is built for bulk: the file is read in batches of 20,000 rows, each
+batch's columns are type-checked, validated and encoded with C-level operations over
+whole columns (``tabular.Column``, ``tabular.BatchEncoder``), and the cyclic garbage
+collector is paused while millions of short-lived objects go by.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -34,55 +43,115 @@ ROW_TABLE = DataRow._meta.db_table
 
 
 class RowWriter:
-    """Writes (json, search) rows of one table generation. ``close()`` flushes."""
+    """Writes rows (JSON object text, search text) of one table generation.
+
+    ``writes_while_inferring``: the adapter may write during the first read of the file,
+    with the types known so far (SQLite: each batch is its own short transaction, so the
+    site stays writable during a long load and the progress shows). When a column then
+    turns out to be text after numbers were written, ``discard()`` drops what was written
+    and a second read writes everything again with the final types.
+    """
+
+    writes_while_inferring = False
 
     def __init__(self, table_id: int, generation: int):
         self.table_id = table_id
         self.generation = generation
         self.count = 0
 
-    def write(self, rows: list[tuple[str, str]]) -> None:  # pragma: no cover - interface
+    def write(self, rows: list[str], texts: list[str]) -> None:  # pragma: no cover
         raise NotImplementedError
 
+    def flush(self) -> None:
+        """Make what was written so far durable enough to report progress after it."""
+
     def close(self) -> None:
-        pass
+        self.flush()
+
+    def discard(self) -> None:
+        """Remove every row written to this generation (none of it is live)."""
+        self.flush()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'DELETE FROM "{ROW_TABLE}" WHERE table_id = %s AND generation = %s',  # noqa: S608 - our own table name
+                [self.table_id, self.generation],
+            )
+        self.count = 0
 
 
 class SqliteWriter(RowWriter):
+    """``executemany`` of the rows as the C code zips them, one transaction per batch."""
+
+    writes_while_inferring = True
     SQL = (
         f'INSERT INTO "{ROW_TABLE}" (table_id, generation, rownum, data, search) '  # noqa: S608 - our own table name
         "VALUES (?, ?, ?, ?, ?)"
     )
 
-    def write(self, rows):
-        start = self.count
-        params = [
-            (self.table_id, self.generation, start + i + 1, data, search)
-            for i, (data, search) in enumerate(rows)
-        ]
-        with connection.cursor() as cursor:
+    def write(self, rows, texts):
+        start = self.count + 1
+        params = zip(
+            repeat(self.table_id),
+            repeat(self.generation),
+            range(start, start + len(rows)),
+            rows,
+            texts,
+            strict=False,
+        )
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.connection.executemany(self.SQL, params)
         self.count += len(rows)
 
 
 class PostgresWriter(RowWriter):
-    """One ``COPY ... FROM STDIN`` per batch. The connection is free between batches, so
-    the loader may record its progress there (a query issued while a COPY is open would
-    wait on the COPY forever)."""
+    """``COPY ... FROM STDIN`` left open over several batches, so that the server stores one
+    batch while the next one is encoded. ``flush()`` ends the COPY: the connection is free
+    again, so the loader may record its progress (a query issued while a COPY is open
+    would wait on the COPY forever)."""
 
     SQL = f'COPY "{ROW_TABLE}" (table_id, generation, rownum, data, search) FROM STDIN'
 
-    def write(self, rows):
-        # COPY's text format, built here: one write per batch instead of one per row.
-        prefix = f"{self.table_id}\t{self.generation}\t"
+    def __init__(self, table_id: int, generation: int):
+        super().__init__(table_id, generation)
+        self._open: ExitStack | None = None
+        self._copy = None
+        self.line = f"{table_id}\t{generation}\t%d\t%s\t%s"
+
+    def write(self, rows, texts):
+        if not rows:
+            return
+        if self._open is None:
+            self._open = ExitStack()
+            cursor = self._open.enter_context(connection.cursor())
+            self._copy = self._open.enter_context(cursor.cursor.copy(self.SQL))
+        # COPY's text format: a backslash is its escape character. JSON texts hold no
+        # tab or newline (JSON escapes them), and never a NUL, so the batch is escaped
+        # at once; search texts are raw cells and are escaped only when they need it.
+        data = "\x00".join(rows)
+        if "\\" in data:
+            rows = data.replace("\\", "\\\\").split("\x00")
+        words = "\x00".join(texts)
+        if "\x00" in words:
+            texts = [t.translate(_COPY_ESCAPES) for t in texts]
+        elif any(c in words for c in "\\\t\n\r"):
+            texts = words.translate(_COPY_ESCAPES).split("\x00")
         start = self.count + 1
-        lines = [
-            f"{prefix}{start + i}\t{_copy_text(data)}\t{_copy_text(search)}\n"
-            for i, (data, search) in enumerate(rows)
-        ]
-        with connection.cursor() as cursor, cursor.cursor.copy(self.SQL) as copy:
-            copy.write("".join(lines))
+        numbered = zip(range(start, start + len(rows)), rows, texts, strict=True)
+        self._copy.write("\n".join(map(self.line.__mod__, numbered)) + "\n")
         self.count += len(rows)
+
+    def flush(self):
+        if self._open is not None:
+            open_copy, self._open, self._copy = self._open, None, None
+            open_copy.close()
+
+    def abort(self) -> None:
+        """End an open COPY after an error, without its rows."""
+        if self._open is not None:
+            open_copy, self._open, self._copy = self._open, None, None
+            error = RuntimeError("load stopped")
+            with suppress(Exception):
+                open_copy.__exit__(RuntimeError, error, None)
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -112,6 +181,13 @@ def _set_progress(table_id: int, progress: int) -> None:
     DataTable.objects.filter(pk=table_id).update(progress=min(100, max(0, progress)))
 
 
+# Column type changes that change how earlier rows were written: their cells were JSON
+# numbers or booleans (and left out of the search text), and must now be strings.
+_REWRITE_WHEN_TEXT = {tabular.INTEGER, tabular.NUMBER, tabular.BOOLEAN}
+# PostgreSQL: end the open COPY (and report progress) after about this many rows.
+PROGRESS_ROWS = 100_000
+
+
 def load_file(
     table: DataTable,
     path: Path,
@@ -122,9 +198,25 @@ def load_file(
     """Infer (every value), validate, and write the next generation of ``table``.
 
     Raises ``tabular.TableError`` when the file cannot be read; the caller keeps the
-    previous generation. Progress: 0-50 % inference and checks, 50-100 % writing.
+    previous generation. One read of the file checks and infers each batch; an adapter
+    that ``writes_while_inferring`` (SQLite) writes it at once, and the load ends there
+    unless a column turned from numbers to text on the way. Otherwise a second read writes
+    every row with the final types (PostgreSQL: in one transaction, so a killed load
+    leaves nothing). Progress: 0-100 % for a load done in one read; 0-50 % for the first
+    read and 50-100 % for the second otherwise.
     """
-    progress = progress or (lambda p: None)
+    # Millions of short-lived lists and strings, no reference cycles: the cyclic garbage
+    # collector would only walk them again and again (a fifth of the load's time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_file(table, path, fmt, progress or (lambda p: None))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_file(table: DataTable, path: Path, fmt: str, progress) -> LoadResult:
     source = tabular.open_table(path, fmt)
     names = tabular.column_names(source.header)
     width = len(names)
@@ -132,39 +224,49 @@ def load_file(
     tabular.check_header(source.header, report)
     rules, key = tabular.rules_from_schema(table.schema, names)
     checker = tabular.RowChecker(names, rules, key, report)
+    declared = {i: r.type for i, r in enumerate(rules) if r.type != "any"}
+    verified = {i for i in range(width) if i not in declared}
     state: list[str | None] = [tabular.NULL] * width
     for index in tabular.code_columns(names):
         state[index] = tabular.STRING
+    generation = table.generation + 1
+    writer = row_writer(table.pk, generation)
+    writer.discard()  # rows a killed load of this generation left behind
+    early = writer.writes_while_inferring
     size = max(path.stat().st_size, 1) if fmt.upper() == "CSV" else 0
+    share = 99 if early else 45
     total = 0
     approx_row_bytes = None
-    for batch in tabular.batches(source.rows()):
-        checker.check(batch, total + 2)
-        tabular.infer_batch(state, tabular.columns_of(batch, width))
-        total += len(batch)
-        if size:
-            if approx_row_bytes is None:
-                approx_row_bytes = max(1, sum(len(",".join(r)) + 1 for r in batch) / len(batch))
-            progress(int(45 * min(1.0, total * approx_row_bytes / size)))
+    written_types = None
+    try:
+        for batch in source.batches():
+            columns = tabular.columns_of(batch, width)
+            checker.check(batch, total + 2, columns)
+            tabular.infer_batch(state, columns)
+            total += len(batch)
+            if early:
+                types = _column_types(state, declared)
+                if written_types and _needs_rewrite(written_types, types):
+                    writer.discard()
+                    early, share = False, 45
+                else:
+                    rows, texts = tabular.BatchEncoder(names, types, verified).encode(columns)
+                    writer.write(rows, texts)
+                    written_types = types
+            if size:
+                if approx_row_bytes is None:
+                    approx_row_bytes = max(1, sum(map(len, map(",".join, batch))) / len(batch) + 1)
+                progress(int(share * min(1.0, total * approx_row_bytes / size)))
+        writer.close()
+    except BaseException:
+        _abandon(writer)
+        raise
     report.rows = total
-    types = [t or tabular.STRING for t in state]
-    declared = {r.name: r.type for r in rules if r.type != "any"}
-    types = [declared.get(n, t) for n, t in zip(names, types, strict=True)]
-    progress(50)
-    verified = {i for i, n in enumerate(names) if n not in declared}
-    generation = table.generation + 1
-    DataRow.objects.filter(table=table, generation=generation).delete()
-    written = 0
-    with transaction.atomic():
-        writer = row_writer(table.pk, generation)
-        try:
-            for batch in tabular.batches(source.rows()):
-                columns = tabular.columns_of(batch, width)
-                writer.write(tabular.encode_batch(names, types, columns, verified))
-                written += len(batch)
-                progress(50 + int(49 * written / max(total, 1)))
-        finally:
-            writer.close()
+    types = _column_types(state, declared)
+    if not early:
+        progress(50)
+        _write_again(source, writer, names, types, verified, total, progress)
+    progress(99)  # the switch to the new generation makes it 100
     old = {c["name"]: c for c in table.columns}
     columns = [
         {
@@ -175,7 +277,46 @@ def load_file(
         }
         for n, t in zip(names, types, strict=True)
     ]
-    return LoadResult(rows=written, columns=columns, report=report.as_dict())
+    return LoadResult(rows=writer.count, columns=columns, report=report.as_dict())
+
+
+def _column_types(state: list[str | None], declared: dict[int, str]) -> list[str]:
+    return [declared.get(i, t or tabular.STRING) for i, t in enumerate(state)]
+
+
+def _needs_rewrite(before: list[str], after: list[str]) -> bool:
+    return any(
+        old in _REWRITE_WHEN_TEXT and new == tabular.STRING
+        for old, new in zip(before, after, strict=True)
+    )
+
+
+def _abandon(writer: RowWriter) -> None:
+    if isinstance(writer, PostgresWriter):
+        writer.abort()
+    if writer.writes_while_inferring:
+        writer.discard()
+
+
+def _write_again(source, writer, names, types, verified, total, progress) -> None:
+    """The second read: every row with the final types, in one transaction."""
+    encoder = tabular.BatchEncoder(names, types, verified)
+    width = len(names)
+    since_flush = 0
+    with transaction.atomic():
+        try:
+            for batch in source.batches():
+                writer.write(*encoder.encode(tabular.columns_of(batch, width)))
+                since_flush += len(batch)
+                if since_flush >= PROGRESS_ROWS:
+                    writer.flush()
+                    since_flush = 0
+                    progress(50 + int(49 * writer.count / max(total, 1)))
+            writer.close()
+        except BaseException:
+            if isinstance(writer, PostgresWriter):
+                writer.abort()
+            raise
 
 
 def switch_generation(table: DataTable, result: LoadResult) -> None:
@@ -228,9 +369,11 @@ def load_records(
             )
         )
         writer = row_writer(table.pk, generation)
+        writer.discard()  # rows a killed load of this generation left behind
         try:
-            writer.write([(json.dumps(d), s) for d, s in existing])
-            writer.write([encode(row) for row in rows])
+            writer.write([json.dumps(d) for d, _s in existing], [s for _d, s in existing])
+            encoded = [encode(row) for row in rows]
+            writer.write([d for d, _s in encoded], [s for _d, s in encoded])
         finally:
             writer.close()
     columns = [

@@ -4,8 +4,8 @@ DataStore tables. Idempotent: a dataset that exists is left as it is."""
 from __future__ import annotations
 
 from onedata.core.models import Agency, Region, User
-from onedata.datahub import services
-from onedata.datahub.models import Dataset, Group
+from onedata.datahub import resource_views, services
+from onedata.datahub.models import Dataset, Group, ResourceView
 
 THEMES = [
     ("kesehatan", "Kesehatan", "Fasilitas, tenaga dan layanan kesehatan"),
@@ -97,6 +97,59 @@ DATASETS = [
 ]
 
 
+# Saved charts on the demo datasets: (dataset, title, description, chart settings).
+CHARTS = [
+    (
+        "jumlah-penduduk-kabupaten-kota-2024",
+        "Peta jumlah penduduk",
+        "Jumlah penduduk tiap kabupaten/kota, makin gelap makin banyak.",
+        {"chart_type": "map", "x": "kode_wilayah", "y": "jumlah_penduduk", "aggregate": "sum"},
+    ),
+    (
+        "jumlah-penduduk-kabupaten-kota-2024",
+        "Sebaran penduduk Bali",
+        "Bagian tiap kabupaten/kota dari seluruh penduduk provinsi.",
+        {"chart_type": "pie", "x": "kabupaten_kota", "y": "jumlah_penduduk", "aggregate": "sum"},
+    ),
+    (
+        "puskesmas-per-kabupaten-kota",
+        "Peta jumlah puskesmas",
+        "",
+        {"chart_type": "map", "x": "kode_wilayah", "y": "jumlah_puskesmas", "aggregate": "sum"},
+    ),
+    (
+        "puskesmas-per-kabupaten-kota",
+        "Puskesmas rawat inap",
+        "",
+        {"chart_type": "pie", "x": "kabupaten_kota", "y": "rawat_inap", "aggregate": "sum"},
+    ),
+    (
+        "kunjungan-wisatawan-mancanegara-2024",
+        "Kunjungan wisatawan mancanegara per bulan",
+        "",
+        {"chart_type": "line", "x": "bulan", "y": "wisatawan_mancanegara", "aggregate": "none"},
+    ),
+]
+
+
+def seed_charts(steward, stdout=None) -> None:
+    """Save the demo charts that are not there yet (by title)."""
+    for name, title, description, settings in CHARTS:
+        dataset = Dataset.objects.filter(name=name).first()
+        resource = dataset.resources.first() if dataset else None
+        if resource is None or ResourceView.objects.filter(resource=resource, title=title).exists():
+            continue
+        resource_views.resource_view_create(
+            actor=steward,
+            resource=resource,
+            title=title,
+            description=description,
+            settings=settings,
+        )
+        if stdout is not None:
+            stdout.write(f"  data hub chart: {title}\n")
+
+
 def seed(stdout=None) -> None:
     for name, title, description in THEMES:
         Group.objects.get_or_create(
@@ -138,3 +191,4 @@ def seed(stdout=None) -> None:
         services.dataset_approve(actor=steward, dataset=dataset, note="Data demo")
         if stdout is not None:
             stdout.write(f"  data hub: {title}\n")
+    seed_charts(steward, stdout)

@@ -124,3 +124,75 @@ class ReviewForm(forms.Form):
         if data.get("decision") == "send_back" and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Say what the producer should change."))
         return data
+
+
+class ResourceViewForm(ServiceErrorsMixin, forms.Form):
+    """A saved chart: its title and the chart builder's choices. The service checks the
+    choices against the table (``charts.clean``) and its errors come back by field."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    chart_type = forms.ChoiceField(label=_("Kind of chart"))
+    x = forms.ChoiceField(label=_("Labels (x)"), help_text=_("For a map: the region code column"))
+    aggregate = forms.ChoiceField(label=_("Combine values"))
+    y = forms.ChoiceField(label=_("Values (y)"))
+    fcol = forms.ChoiceField(label=_("Only rows where column"), required=False)
+    fval = forms.CharField(
+        label=_("equals"),
+        required=False,
+        max_length=200,
+        help_text=_("Several values: separate with commas"),
+    )
+
+    # Service error fields that sit under another name in this form.
+    FIELD_NAMES = {"filters": "fval"}
+
+    def __init__(self, *args, columns: list[dict], **kwargs):
+        from onedata.datahub import charts
+
+        super().__init__(*args, **kwargs)
+        self.fields["chart_type"].choices = list(charts.KINDS.items())
+        self.fields["aggregate"].choices = list(charts.AGGREGATES.items())
+        every = [(c["name"], c.get("label") or c["name"]) for c in columns]
+        self.fields["x"].choices = every
+        self.fields["y"].choices = [
+            (c["name"], c.get("label") or c["name"]) for c in columns if c["type"] in charts.NUMERIC
+        ]
+        self.fields["fcol"].choices = [("", "—"), *every]
+
+    def settings(self) -> dict:
+        """The chart settings for ``resource_views`` (filters as column: values)."""
+        return self.settings_from(self.cleaned_data)
+
+    @staticmethod
+    def settings_from(data) -> dict:
+        """Settings from cleaned data, or from what was typed (the preview of a form with
+        errors); the filter value may list several values, separated by commas."""
+        values = [v.strip() for v in (data.get("fval") or "").split(",") if v.strip()]
+        column = data.get("fcol") or ""
+        return {
+            "chart_type": data.get("chart_type"),
+            "x": data.get("x"),
+            "y": data.get("y"),
+            "aggregate": data.get("aggregate"),
+            "filters": {column: values} if column and values else {},
+        }
+
+    def apply(self, error: DomainError) -> None:
+        fields = {self.FIELD_NAMES.get(k, k): v for k, v in (error.fields or {}).items()}
+        super().apply(DomainError(error.message, fields=fields))
+
+    @staticmethod
+    def initial_from(config: dict) -> dict:
+        filters = config.get("filters") or {}
+        column = next(iter(filters), "")
+        return {
+            "chart_type": config.get("chart_type"),
+            "x": config.get("x"),
+            "y": config.get("y"),
+            "aggregate": config.get("aggregate"),
+            "fcol": column,
+            "fval": ", ".join(str(v) for v in filters.get(column, [])),
+        }

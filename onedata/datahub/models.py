@@ -353,7 +353,8 @@ class SearchEntry(models.Model):
 
     ``published``: the last approved version (what everyone outside its editors sees);
     ``live``: the dataset as it is now (its producers and stewards). Full text is indexed
-    by the engine (``search_index.py``: SQLite FTS5, PostgreSQL GIN on a tsvector);
+    by the engine (``search_index.py``: SQLite FTS5, PostgreSQL GIN on a tsvector), the
+    words as written and their Indonesian/English stems;
     facets come from ``SearchFacet`` rows of the same document, so a draft's tags never
     show in the public's facet counts.
     """
@@ -369,6 +370,8 @@ class SearchEntry(models.Model):
     name = models.CharField(_("name"), max_length=100)
     title = models.CharField(_("title"), max_length=250)
     text = models.TextField(_("search text"), blank=True)
+    # The stem of every word of ``text`` (stemming.py), indexed beside it.
+    stems = models.TextField(_("search stems"), blank=True, default="")
     created_at = models.DateTimeField(_("metadata created"))
     modified_at = models.DateTimeField(_("metadata modified"))
 
@@ -411,3 +414,50 @@ class SearchFacet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}={self.value}"
+
+
+class ResourceView(models.Model):
+    """A saved chart of a resource's DataStore table (CKAN's resource view), shown on the
+    dataset page to everyone who may see the resource.
+
+    ``config`` holds the chart: ``chart_type`` (bar, line, pie, map), ``x``, ``y``,
+    ``aggregate`` and ``filters`` (column: list of values), as the CKAN API returns them.
+    """
+
+    class ViewType(models.TextChoices):
+        CHART = "chart", _("Chart")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("resource"), on_delete=models.CASCADE, related_name="views"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    view_type = models.CharField(
+        _("kind of view"), max_length=30, choices=ViewType.choices, default=ViewType.CHART
+    )
+    config = models.JSONField(_("settings"), default=dict, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    modified_at = models.DateTimeField(_("modified at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("resource view")
+        verbose_name_plural = _("resource views")
+        ordering = ["resource", "position", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(view_type__in=["chart"]), name="datahub_resourceview_type_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -147,3 +147,9 @@ def can_edit_data_dictionary(user, dataset: Dataset) -> bool:
 
 def can_view_my_datasets(user) -> bool:
     return _active(user) and scope.has_role(user, EDITORS)
+
+
+def can_manage_resource_views(user, dataset: Dataset) -> bool:
+    """Save, change, reorder or delete a resource's saved charts: as CKAN, whoever may edit
+    the resource (its dataset)."""
+    return can_edit_dataset(user, dataset)

@@ -6,8 +6,9 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -15,7 +16,14 @@ from django.utils.translation import gettext as _
 from onedata.core.errors import NotFound, ValidationError
 from onedata.core.models import Agency
 from onedata.datahub import permissions, search_index
-from onedata.datahub.models import Dataset, Group, Resource, SearchFacet
+from onedata.datahub.models import (
+    Dataset,
+    DatasetVersion,
+    Group,
+    Resource,
+    SearchEntry,
+    SearchFacet,
+)
 
 LICENSES = [
     (
@@ -40,17 +48,20 @@ LICENSE_TITLES = {key: title for key, title, _url in LICENSES}
 LICENSE_URLS = {key: url for key, _title, url in LICENSES}
 
 
+def _with_package_parts(datasets: QuerySet[Dataset]) -> QuerySet[Dataset]:
+    """Everything ``package_dict`` reads, in four queries for any number of datasets."""
+    return datasets.select_related(
+        "organization", "organization__region", "spatial_region", "steward_agency"
+    ).prefetch_related(
+        "tags",
+        "groups",
+        Prefetch("resources", queryset=Resource.objects.select_related("datatable")),
+    )
+
+
 def visible_datasets(user) -> QuerySet[Dataset]:
     ids = Dataset.objects.filter(permissions.visible_filter(user)).values("pk")
-    return (
-        Dataset.objects.filter(pk__in=ids)
-        .select_related("organization", "organization__region", "spatial_region", "steward_agency")
-        .prefetch_related(
-            "tags",
-            "groups",
-            Prefetch("resources", queryset=Resource.objects.select_related("datatable")),
-        )
-    )
+    return _with_package_parts(Dataset.objects.filter(pk__in=ids))
 
 
 def dataset_get(user, name_or_id: str) -> Dataset:
@@ -233,6 +244,30 @@ def package_for(user, dataset: Dataset) -> dict:
     return dict(version.metadata) if version else package_dict(dataset)
 
 
+def packages_for(user, datasets: list[Dataset]) -> list[dict]:
+    """``package_for`` of many datasets, the last versions of those behind read in one
+    query (not one each)."""
+    behind = [
+        d.pk
+        for d in datasets
+        if d.state != Dataset.State.PUBLISHED and not permissions.can_view_draft(user, d)
+    ]
+    latest = {}
+    if behind:
+        last_number = (
+            DatasetVersion.objects.filter(dataset=OuterRef("dataset"))
+            .order_by("-number")
+            .values("number")[:1]
+        )
+        latest = {
+            v.dataset_id: v.metadata
+            for v in DatasetVersion.objects.filter(
+                dataset_id__in=behind, number=Subquery(last_number)
+            ).only("dataset_id", "metadata")
+        }
+    return [dict(latest[d.pk]) if d.pk in latest else package_dict(d) for d in datasets]
+
+
 def absolutize(package: dict, base: str) -> dict:
     for resource in package.get("resources", []):
         if resource.get("url", "").startswith("/"):
@@ -242,8 +277,9 @@ def absolutize(package: dict, base: str) -> dict:
 
 # --- catalog search -----------------------------------------------------------------------
 # Search runs over ``SearchEntry`` documents (search_index.py): the published version for
-# outsiders, the live dataset for its editors. Filters, facets and sorting read the same
-# documents, so what one audience cannot see never shapes its results or counts.
+# outsiders, the live dataset for its editors. Filters, facets, sorting and the titles a
+# result page shows read the same documents, so what one audience cannot see never shapes
+# its results, counts or page.
 
 FACETS = search_index.FACET_FIELDS
 SORTS = {
@@ -253,7 +289,7 @@ SORTS = {
     "title_string": "title",
     "metadata_modified": "modified_at",
     "metadata_created": "created_at",
-    "score": None,
+    "score": "score",
 }
 _FQ_TERM = re.compile(
     r'(-?)([a-z_]+):(?:"([^"]*)"|\[([^\]]*)\]|(\S+))',
@@ -262,9 +298,19 @@ _FQ_TERM = re.compile(
 
 @dataclass
 class SearchResult:
+    """One page of search results: ``entries`` are the page's documents (each dataset as
+    this user may see it: ``name``, ``title``, ``kind``; ``dataset`` with its organisation
+    joined); ``datasets`` loads the page's datasets for package dictionaries on first use."""
+
     count: int
-    datasets: list[Dataset]
+    entries: list[SearchEntry]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @cached_property
+    def datasets(self) -> list[Dataset]:
+        ids = [e.dataset_id for e in self.entries]
+        found = _with_package_parts(Dataset.objects.all()).in_bulk(ids) if ids else {}
+        return [found[pk] for pk in ids if pk in found]
 
 
 def _search_error(message: str) -> ValidationError:
@@ -331,7 +377,9 @@ def _parse_moment(text: str) -> datetime:
     return moment
 
 
-def parse_sort(sort: str) -> list[str]:
+def parse_sort(sort: str, ranked: bool = False) -> list[str]:
+    """Order of search documents for CKAN's ``sort``; ``score`` counts only where the query
+    has words to rank by (``ranked``)."""
     order = []
     for part in (sort or "").split(","):
         bits = part.split()
@@ -342,7 +390,7 @@ def parse_sort(sort: str) -> list[str]:
         if name not in SORTS or direction not in ("asc", "desc"):
             raise _search_error(_("Cannot sort by %(text)s.") % {"text": part.strip()[:60]})
         column = SORTS[name]
-        if column:
+        if column != "score" or ranked:
             order.append(("-" if direction == "desc" else "") + column)
     return order
 
@@ -375,29 +423,58 @@ def search_datasets(
             condition &= parse_fq(word)
             continue
         words.append(word)
-    matches = search_index.match(entries.filter(condition), " ".join(words))
-    order = parse_sort(sort) or ["-modified_at"]
-    count = matches.count()
-    ids = list(
-        matches.order_by(*order, "dataset_id").values_list("dataset_id", flat=True)[
-            start : start + rows
-        ]
-    )
-    found = visible_datasets(user).in_bulk(ids) if ids else {}
-    page = [found[pk] for pk in ids if pk in found]
-    facets: dict[str, dict[str, int]] = {name: {} for name in facet_fields or [] if name in FACETS}
-    if facets:
-        counts = (
-            SearchFacet.objects.filter(entry__in=matches.values("pk"), field__in=list(facets))
-            .values("field", "value")
-            .annotate(n=Count("entry_id"))
-            .order_by("field", "-n", "value")
+    text = " ".join(words)
+    matches = search_index.match(entries.filter(condition) if condition else entries, text)
+    page, count = _result_page(matches, search_index.score(text), sort, rows, start)
+    facets = _facet_counts(matches, facet_fields, facet_limit)
+    return SearchResult(count=count, entries=page, facets=facets)
+
+
+def _result_page(matches: QuerySet, score, sort: str, rows: int, start: int):
+    """The page's documents and the number of matches, in one query (a window count) unless
+    the page is empty."""
+    order = parse_sort(sort, ranked=score is not None)
+    order = order or (["-score", "-modified_at"] if score is not None else ["-modified_at"])
+    ranked = matches.annotate(score=score) if score is not None else matches
+    page = []
+    if rows:
+        page = list(
+            ranked.select_related("dataset__organization")
+            .defer("text", "stems")
+            .annotate(total=Window(Count("pk")))
+            .order_by(*order, "dataset_id")[start : start + rows]
         )
-        for row in counts:
-            bucket = facets[row["field"]]
-            if len(bucket) < facet_limit:
-                bucket[row["value"]] = row["n"]
-    return SearchResult(count=count, datasets=page, facets=facets)
+    if page:
+        return page, page[0].total
+    return page, matches.count() if rows == 0 or start else 0
+
+
+def _facet_counts(matches: QuerySet, names: list[str] | None, limit: int) -> dict:
+    facets: dict[str, dict[str, int]] = {name: {} for name in names or [] if name in FACETS}
+    if not facets:
+        return facets
+    counts = (
+        SearchFacet.objects.filter(entry__in=matches.values("pk"), field__in=list(facets))
+        .values("field", "value")
+        .annotate(n=Count("entry_id"))
+        .order_by("field", "-n", "value")
+    )
+    for row in counts:
+        bucket = facets[row["field"]]
+        if len(bucket) < limit:
+            bucket[row["value"]] = row["n"]
+    return facets
+
+
+def entry_formats(entries: list[SearchEntry]) -> None:
+    """Set ``formats`` on each document: its resources' formats, as that document holds
+    them (one query for the page)."""
+    by_entry: dict[int, list[str]] = {e.pk: [] for e in entries}
+    rows = SearchFacet.objects.filter(entry__in=list(by_entry), field="res_format")
+    for entry_id, value in rows.order_by("value").values_list("entry_id", "value"):
+        by_entry[entry_id].append(value)
+    for entry in entries:
+        entry.formats = by_entry[entry.pk]
 
 
 def facet_titles(name: str, keys: list[str]) -> dict[str, str]:

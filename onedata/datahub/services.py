@@ -639,9 +639,21 @@ def resource_delete(*, actor, resource: Resource) -> None:
 
 
 def _enqueue_load(table_id: int) -> None:
+    """Queue the table's load. It runs after the commit: when the queue cannot take the
+    job (Redis down), the upload still stands. The table is left waiting without a
+    heartbeat, which makes it stale at once for ``datastore_loads_resume`` (the scheduler
+    runs it every few minutes), so the load is queued as soon as the queue is back."""
     from onedata.datahub import tasks
 
-    tasks.datastore_load.enqueue(table_id)
+    try:
+        tasks.datastore_load.enqueue(table_id)
+    except Exception:  # noqa: BLE001 - any queue failure: the resume job retries
+        logger.warning(
+            "DataStore load of table %s could not be queued; it will be resumed",
+            table_id,
+            exc_info=True,
+        )
+        DataTable.objects.filter(pk=table_id).update(heartbeat_at=None)
 
 
 # A load that has shown no sign of life for this long lost its worker (killed, crashed,

@@ -5,10 +5,18 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,9 +25,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from onedata.core.errors import DomainError, NotFound
 from onedata.core.models import Agency
-from onedata.datahub import charts, datastore, dcat, permissions, selectors, services, tabular
-from onedata.datahub.forms import DatasetForm, ResourceForm, ReviewForm
-from onedata.datahub.models import Dataset, DatasetVersion
+from onedata.datahub import (
+    charts,
+    datastore,
+    dcat,
+    exports,
+    permissions,
+    resource_views,
+    selectors,
+    services,
+)
+from onedata.datahub.forms import DatasetForm, ResourceForm, ResourceViewForm, ReviewForm
+from onedata.datahub.models import Dataset, DatasetVersion, ResourceView
 
 logger = logging.getLogger("onedata.datahub")
 
@@ -91,6 +108,7 @@ def home(request):
         facet_fields=["organization", "groups", "tags", "res_format"],
         facet_limit=10,
     )
+    selectors.entry_formats(result.entries)
     facet_labels = {
         "organization": _("Organisation"),
         "groups": _("Theme"),
@@ -155,6 +173,7 @@ def dataset_detail(request, name: str):
         except DomainError as error:
             logger.warning("chart for %s not drawn: %s", preview[0].pk, error.message)
             chart = None
+    can_manage_views = permissions.can_manage_resource_views(request.user, dataset)
     return render(
         request,
         "datahub/dataset_detail.html",
@@ -165,6 +184,9 @@ def dataset_detail(request, name: str):
             "tables": tables,
             "preview": preview,
             "chart": chart,
+            "saved_charts": _saved_charts(request.user, tables),
+            "can_manage_views": can_manage_views,
+            "save_chart_query": _builder_query(chart) if chart and can_manage_views else "",
             "can_edit": permissions.can_edit_dataset(request.user, dataset),
             "can_submit": permissions.can_submit_dataset(request.user, dataset),
             "can_review": permissions.can_review_dataset(request.user, dataset),
@@ -174,6 +196,34 @@ def dataset_detail(request, name: str):
             "access_badge": ACCESS_BADGE,
         },
     )
+
+
+def _saved_charts(user, tables) -> list[dict]:
+    """The saved charts (resource views) of the resources shown, each drawn."""
+    live = {str(r.pk): t for r, t in tables if t and t.generation}
+    drawn = []
+    grouped = resource_views.views_for_resources([r.pk for r, _t in tables])
+    for resource, _table in tables:
+        for view in grouped.get(str(resource.pk), []):
+            entry = {"view": view, "resource": resource, "chart": None}
+            table = live.get(str(resource.pk))
+            if table is not None:
+                config, errors = charts.clean(table.columns, view.config)
+                try:
+                    entry["chart"] = charts.draw(user, table, config) if config else None
+                except DomainError as error:
+                    logger.warning("saved chart %s not drawn: %s", view.pk, error.message)
+                entry["broken"] = bool(errors)
+            drawn.append(entry)
+    return drawn
+
+
+def _builder_query(chart) -> str:
+    query = QueryDict(mutable=True)
+    query.update({"chart": chart.kind, "x": chart.label, "y": chart.value, "agg": chart.aggregate})
+    if chart.filter_column:
+        query.update({"fcol": chart.filter_column, "fval": chart.filter_value})
+    return query.urlencode()
 
 
 @login_required
@@ -437,53 +487,53 @@ def resource_status(request, resource_id):
     return render(request, "datahub/_table_status.html", {"resource": resource, "table": table})
 
 
-def resource_table(request, resource_id):
-    """The table preview: paged, sorted, filtered through the DataStore (htmx fragment)."""
-    resource = _resource(request, resource_id)
-    table = getattr(resource, "datatable", None)
-    if table is None or not table.generation:
-        raise Http404
+def _table_query(request, table) -> dict:
+    """The table view's filter, search words and sort from the query string, checked
+    against the table's columns."""
     names = [c["name"] for c in table.columns]
     sort = request.GET.get("sort", "")
     if sort.lstrip("-") not in names:
         sort = ""
     column = request.GET.get("col", "")
     value = request.GET.get("val", "")[:200]
-    filters = {column: value} if column in names and value else {}
+    return {
+        "sort": sort,
+        "col": column,
+        "val": value,
+        "q": request.GET.get("q", "")[:200],
+        "filters": {column: value} if column in names and value else {},
+        "sort_text": (
+            f"{sort.lstrip('-')} {'desc' if sort.startswith('-') else 'asc'}" if sort else ""
+        ),
+    }
+
+
+def resource_table(request, resource_id):
+    """The table preview: paged, sorted, filtered through the DataStore (htmx fragment)."""
+    resource = _resource(request, resource_id)
+    table = getattr(resource, "datatable", None)
+    if table is None or not table.generation:
+        raise Http404
+    query = _table_query(request, table)
+    if request.GET.get("format", "") in exports.FORMATS:
+        return _export(request, resource, table, query)
     try:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
-    sort_text = f"{sort.lstrip('-')} {'desc' if sort.startswith('-') else 'asc'}" if sort else ""
     result = datastore.search(
         table,
-        filters=filters,
-        q=request.GET.get("q", "")[:200],
-        sort=sort_text,
+        filters=query["filters"],
+        q=query["q"],
+        sort=query["sort_text"],
         limit=TABLE_PAGE,
         offset=(page - 1) * TABLE_PAGE,
     )
     pages = max(1, ((result.total or 0) + TABLE_PAGE - 1) // TABLE_PAGE)
+    names = [c["name"] for c in table.columns]
     rows = [[record.get(n) for n in names] for record in result.records]
-    fmt = request.GET.get("format", "")
-    if fmt in ("csv", "json"):
-        full = datastore.search(
-            table,
-            filters=filters,
-            q=request.GET.get("q", "")[:200],
-            sort=sort_text,
-            limit=datastore.MAX_LIMIT,
-        )
-        if fmt == "json":
-            return JsonResponse(
-                {"fields": names, "records": full.records},
-                json_dumps_params={"ensure_ascii": False},
-            )
-        response = HttpResponse(
-            tabular.csv_text(names, full.records), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{resource.pk}.csv"'
-        return response
+    keep = QueryDict(mutable=True)
+    keep.update({k: query[k] for k in ("col", "val", "q") if query[k]})
     context = {
         "resource": resource,
         "table": table,
@@ -492,12 +542,174 @@ def resource_table(request, resource_id):
         "total": result.total,
         "page": page,
         "pages": pages,
-        "sort": sort,
-        "col": column,
-        "val": value,
+        "sort": query["sort"],
+        "col": query["col"],
+        "val": query["val"],
+        "q": query["q"],
+        "keep": keep.urlencode(),
+        "export_limit": settings.DATAHUB_EXPORT_MAX_ROWS,
         "base": reverse("datahub:resource_table", args=[resource.pk]),
     }
     return render(request, "datahub/_table.html", context)
+
+
+def _export(request, resource, table, query) -> HttpResponse:
+    """The filtered, sorted view as CSV, XLSX or JSON, up to the row limit (``limit`` may
+    ask for fewer)."""
+    fmt = request.GET["format"]
+    limit = settings.DATAHUB_EXPORT_MAX_ROWS
+    asked = request.GET.get("limit", "")
+    if asked.isdigit():
+        limit = max(1, min(limit, int(asked)))
+    rows = exports.records(
+        table, filters=query["filters"], q=query["q"], sort=query["sort_text"], limit=limit
+    )
+    names = [c["name"] for c in table.columns]
+    filename = f"{resource.pk}.{fmt}"
+    if fmt == "xlsx":
+        return FileResponse(
+            exports.xlsx_file(table.columns, rows),
+            as_attachment=True,
+            filename=filename,
+            content_type=exports.FORMATS[fmt],
+        )
+    chunks = exports.csv_chunks(names, rows) if fmt == "csv" else exports.json_chunks(names, rows)
+    response = StreamingHttpResponse(chunks, content_type=exports.FORMATS[fmt])
+    if fmt == "csv":
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- saved charts (resource views) ------------------------------------------------------
+
+
+def _view(request, view_id) -> ResourceView:
+    try:
+        view = resource_views.view_get(request.user, view_id)
+    except NotFound:
+        raise Http404 from None
+    if not permissions.can_manage_resource_views(request.user, view.resource.dataset):
+        raise PermissionDenied
+    return view
+
+
+def _live_table(resource):
+    table = getattr(resource, "datatable", None)
+    if table is None or not table.generation:
+        raise Http404
+    return table
+
+
+def _view_form_page(request, *, resource, table, form, view=None):
+    preview = None
+    data = form.data if form.is_bound else form.initial
+    config, _errors = charts.clean(table.columns, ResourceViewForm.settings_from(data))
+    if config:
+        try:
+            preview = charts.draw(request.user, table, config)
+        except DomainError as error:
+            logger.warning("chart preview for %s not drawn: %s", resource.pk, error.message)
+    if preview and not form.is_bound and not form.initial.get("title"):
+        form.initial["title"] = preview.title  # a new chart: its drawn title to start from
+    return render(
+        request,
+        "datahub/view_form.html",
+        {
+            "form": form,
+            "resource": resource,
+            "dataset": resource.dataset,
+            "view": view,
+            "chart": preview,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def view_create(request, resource_id):
+    """Save a chart of a resource: the builder's choices come in the query string."""
+    resource = _resource(request, resource_id)
+    if not permissions.can_manage_resource_views(request.user, resource.dataset):
+        raise PermissionDenied
+    table = _live_table(resource)
+    if request.method == "POST":
+        form = ResourceViewForm(request.POST, columns=table.columns)
+    else:
+        config, _errors = charts.clean(table.columns, request.GET)
+        form = ResourceViewForm(
+            initial=ResourceViewForm.initial_from(config), columns=table.columns
+        )
+    if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
+        try:
+            resource_views.resource_view_create(
+                actor=request.user,
+                resource=resource,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                settings=form.settings(),
+            )
+        except DomainError as error:
+            form.apply(error)
+        else:
+            messages.success(request, _("Chart saved. Everyone who can see this data sees it."))
+            return redirect(
+                reverse("datahub:dataset_detail", args=[resource.dataset.name]) + "#saved-charts"
+            )
+    return _view_form_page(request, resource=resource, table=table, form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def view_edit(request, view_id):
+    view = _view(request, view_id)
+    resource = view.resource
+    table = _live_table(resource)
+    if request.method == "POST":
+        form = ResourceViewForm(request.POST, columns=table.columns)
+    else:
+        initial = ResourceViewForm.initial_from(view.config)
+        initial.update(title=view.title, description=view.description)
+        form = ResourceViewForm(initial=initial, columns=table.columns)
+    if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
+        try:
+            resource_views.resource_view_update(
+                actor=request.user,
+                view=view,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                settings=form.settings(),
+            )
+        except DomainError as error:
+            form.apply(error)
+        else:
+            messages.success(request, _("Chart changed."))
+            return redirect(
+                reverse("datahub:dataset_detail", args=[resource.dataset.name]) + "#saved-charts"
+            )
+    return _view_form_page(request, resource=resource, table=table, form=form, view=view)
+
+
+@login_required
+@require_POST
+def view_delete(request, view_id):
+    view = _view(request, view_id)
+    name = view.resource.dataset.name
+    resource_views.resource_view_delete(actor=request.user, view=view)
+    messages.success(request, _("Chart deleted."))
+    return redirect(reverse("datahub:dataset_detail", args=[name]) + "#saved-charts")
+
+
+@login_required
+@require_POST
+def view_move(request, view_id):
+    """Move a saved chart one place up or down (``step`` -1 or 1)."""
+    view = _view(request, view_id)
+    step = -1 if request.POST.get("step") == "-1" else 1
+    resource_views.resource_view_move(actor=request.user, view=view, step=step)
+    return redirect(
+        reverse("datahub:dataset_detail", args=[view.resource.dataset.name]) + "#saved-charts"
+    )
 
 
 # --- DCAT -------------------------------------------------------------------------------

@@ -42,6 +42,13 @@ def extend_world(world):
             services.dataset_approve(actor=steward, dataset=dataset)
         made[key] = (dataset, resource)
     world.extra["datahub"] = made
+    from onedata.datahub import resource_views
+
+    for key in ("public", "restricted"):
+        view = resource_views.resource_view_create(
+            actor=producer, resource=made[key][1], title=f"Grafik {key}", settings={"chart": "pie"}
+        )
+        world.extra[f"datahub_view_{key}"] = view.pk
 
 
 def _ds(world, key):
@@ -50,6 +57,10 @@ def _ds(world, key):
 
 def _res(world, key):
     return world.extra["datahub"][key][1].pk
+
+
+def _view(world, key):
+    return world.extra[f"datahub_view_{key}"]
 
 
 def restricted_audience(actor):
@@ -170,6 +181,24 @@ CASES = {
     "datahub:resource_status": [
         Case("GET", lambda w: f"/data/sumber/{_res(w, 'restricted')}/status/", restricted_audience)
     ],
+    "datahub:view_create": [
+        Case("GET", lambda w: f"/data/sumber/{_res(w, 'public')}/grafik/baru/", in_scope(*EDITORS))
+    ],
+    "datahub:view_edit": [
+        Case("GET", lambda w: f"/data/grafik/{_view(w, 'public')}/ubah/", in_scope(*EDITORS)),
+        Case("GET", lambda w: f"/data/grafik/{_view(w, 'restricted')}/ubah/", in_scope(*EDITORS)),
+    ],
+    "datahub:view_delete": [
+        Case("POST", lambda w: f"/data/grafik/{_view(w, 'public')}/hapus/", in_scope(*EDITORS))
+    ],
+    "datahub:view_move": [
+        Case(
+            "POST",
+            lambda w: f"/data/grafik/{_view(w, 'public')}/pindah/",
+            in_scope(*EDITORS),
+            data=lambda w: {"step": "1"},
+        )
+    ],
     "datahub:resource_table": [
         Case("GET", lambda w: f"/data/sumber/{_res(w, 'public')}/tabel/", public),
         Case("GET", lambda w: f"/data/sumber/{_res(w, 'restricted')}/tabel/", restricted_audience),
@@ -215,6 +244,23 @@ for url_name, prefix in (("ckan:action3", "/api/3/action/"), ("ckan:action", "/a
             lambda w, p=prefix: f"{p}package_search?include_private=true",
             public,
             leak_check=None,
+        ),
+        Case(
+            "GET",
+            lambda w, p=prefix: f"{p}resource_view_list?id={_res(w, 'restricted')}",
+            restricted_audience,
+        ),
+        Case(
+            "GET",
+            lambda w, p=prefix: f"{p}resource_view_show?id={_view(w, 'restricted')}",
+            restricted_audience,
+        ),
+        Case(
+            "POST",
+            lambda w, p=prefix: f"{p}resource_view_delete",
+            nobody,
+            json=True,
+            data=lambda w: {"id": str(_view(w, "public"))},
         ),
         # Writes take a token, not the browser session.
         Case(
@@ -266,6 +312,12 @@ CASES.update(
                 lambda w: f"{API}/resources/{_res(w, 'restricted')}/validation",
                 restricted_audience,
             )
+        ],
+        "api:datahub_view_data": [
+            Case("GET", lambda w: f"{API}/views/{_view(w, 'public')}/data", public),
+            Case(
+                "GET", lambda w: f"{API}/views/{_view(w, 'restricted')}/data", restricted_audience
+            ),
         ],
         "api:datahub_column_update": [
             Case(

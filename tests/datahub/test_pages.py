@@ -75,7 +75,7 @@ def test_dataset_page_shows_table_chart_and_versions(client, hub):
     filtered = client.get(f"/data/sumber/{resource.pk}/tabel/?col=kabupaten&val=Badung")
     assert "Gianyar" not in filtered.content.decode()
     exported = client.get(f"/data/sumber/{resource.pk}/tabel/?format=csv")
-    assert exported.content.decode().startswith("kode_wilayah,")
+    assert b"".join(exported.streaming_content).decode().startswith("kode_wilayah,")
     download = client.get(f"/data/sumber/{resource.pk}/unduh/")
     assert b"".join(download.streaming_content).decode() == CSV
     versions = client.get(f"/data/{dataset.name}/versi/")
@@ -101,3 +101,26 @@ def test_dcat_catalog_and_dataset_in_turtle_and_jsonld(client, hub):
     # The same catalog at the site's root, where harvesters look first.
     assert client.get("/catalog.ttl").content.decode() == turtle
     assert json.loads(client.get("/catalog.jsonld").content) == data
+
+
+@pytest.mark.django_db
+def test_long_unbroken_words_in_descriptions_wrap(client, hub):
+    from onedata.datahub import services
+
+    dataset = publish(hub)
+    resource = dataset.resources.get()
+    word = "x" * 300
+    services.resource_update(actor=hub["users"]["producer"], resource=resource, description=word)
+    producer = login_client(hub["users"]["producer"])
+    page = producer.get(f"/data/{dataset.name}/").content.decode()
+    assert f'<p class="dh-wrap">{word}</p>' in page
+    css = (settings_static() / "datahub" / "datahub.css").read_text()
+    assert ".dh-wrap { overflow-wrap: anywhere;" in css
+
+
+def settings_static():
+    from pathlib import Path
+
+    import onedata.datahub
+
+    return Path(onedata.datahub.__file__).parent / "static"

@@ -55,6 +55,8 @@ def producer_publishes_for_review(page, tmp_path) -> None:
     csv_file = tmp_path / "penduduk.csv"
     csv_file.write_text(CSV, encoding="utf-8")
     page.locator("input[name=upload]").set_input_files(str(csv_file))
+    # A long unbroken word (a URL, a code) must wrap, not widen the page at 360 px.
+    page.locator("textarea[name=description]").fill("Sumber:" + "PendudukBaliPerKabupaten" * 6)
     page.locator("#main form button[type=submit]").click()
     expect(page.locator("#main h1")).to_have_text("Penduduk per kabupaten (uji)")
     expect(page.locator("progress, .badge-ok").first).to_be_visible()
@@ -124,3 +126,86 @@ def test_screenshots_datahub(new_page, hub_world, tmp_path, screenshot_dir, widt
         assert overflow <= 0, f"{name} scrolls sideways at {width}px"
         if screenshot_dir is not None:
             public.screenshot(path=screenshot_dir / f"datahub-{name}-{width}.png", full_page=True)
+
+
+def _published_by_steward(new_page, tmp_path, width: int):
+    producer = new_page(width=width)
+    log_in(producer, "produsen.e2e")
+    producer_publishes_for_review(producer, tmp_path)
+    steward = new_page(width=width)
+    log_in(steward, "walidata.e2e")
+    steward.goto("/data/penduduk-e2e/")
+    steward.locator("select[name=decision]").select_option("approve")
+    steward.locator("#review button[type=submit]").click()
+    expect(steward.locator(".notice").first).to_be_visible()
+    return steward
+
+
+def _save_chart(steward, kind: str, title: str, x: str) -> None:
+    """Draw a chart with the builder, follow "save", give it a title and save it."""
+    steward.goto("/data/penduduk-e2e/")
+    steward.locator("#chart-kind").select_option(kind)
+    steward.locator("#chart-x").select_option(x)
+    steward.locator("#chart-agg").select_option("sum")
+    steward.locator("#chart .dh-chart-form button[type=submit]").click()
+    steward.locator("#save-chart").click()
+    expect(steward.locator("#id_chart_type")).to_have_value(kind)
+    steward.locator("#id_title").fill(title)
+    steward.locator("#view-form button[type=submit]").first.click()
+    expect(steward.locator("#saved-charts")).to_contain_text(title)
+
+
+def test_steward_saves_a_pie_and_a_map_and_the_public_sees_them_at_360px(
+    new_page, hub_world, tmp_path
+):
+    steward = _published_by_steward(new_page, tmp_path, 360)
+    _save_chart(steward, "pie", "Sebaran penduduk", "kabupaten")
+    _save_chart(steward, "map", "Peta penduduk", "kode_wilayah")
+    # The steward moves the map to the top.
+    steward.locator("#saved-charts article").nth(1).locator(
+        "button", has_text="Pindah ke atas"
+    ).or_(
+        steward.locator("#saved-charts article").nth(1).locator("button", has_text="Move up")
+    ).click()
+    expect(steward.locator("#saved-charts h3").first).to_have_text("Peta penduduk")
+
+    public = new_page(width=360)
+    public.goto("/data/penduduk-e2e/")
+    expect(public.locator("#saved-charts .dh-map-svg[role=img]")).to_be_visible()
+    expect(public.locator("#saved-charts .dh-pie-svg[role=img] path")).to_have_count(3)
+    expect(public.locator("#saved-charts")).to_contain_text("Badung (51.03)")
+    expect(public.locator("#saved-charts button")).to_have_count(0)  # no edit for the public
+    assert browser.overflow(public) <= 0, "the dataset page scrolls sideways at 360px"
+
+    # Deleting asks first; then the chart is gone for everyone.
+    pie = steward.locator("#saved-charts article").nth(1)
+    pie.locator(".dh-confirm summary").click()
+    pie.locator(".dh-confirm button[type=submit]").click()
+    expect(steward.locator("#saved-charts h3")).to_have_count(1)
+    public.reload()
+    expect(public.locator("#saved-charts")).not_to_contain_text("Sebaran penduduk")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_screenshots_datahub_saved_charts(new_page, hub_world, tmp_path, screenshot_dir, width):
+    steward = _published_by_steward(new_page, tmp_path, width)
+    _save_chart(steward, "pie", "Sebaran penduduk", "kabupaten")
+    _save_chart(steward, "map", "Peta penduduk", "kode_wilayah")
+    steward.locator("a", has_text="Ubah grafik").or_(
+        steward.locator("a", has_text="Edit chart")
+    ).first.click()
+    steward.wait_for_load_state("load")
+    assert browser.overflow(steward) <= 0, f"the chart form scrolls sideways at {width}px"
+    if screenshot_dir is not None:
+        steward.screenshot(path=screenshot_dir / f"datahub-chart-form-{width}.png", full_page=True)
+    public = new_page(width=width)
+    public.goto("/data/penduduk-e2e/")
+    public.wait_for_load_state("networkidle")
+    assert browser.overflow(public) <= 0, f"the dataset page scrolls sideways at {width}px"
+    if screenshot_dir is not None:
+        public.locator("#saved-charts").screenshot(
+            path=screenshot_dir / f"datahub-saved-charts-{width}.png"
+        )
+        public.screenshot(
+            path=screenshot_dir / f"datahub-dataset-charts-{width}.png", full_page=True
+        )

@@ -1,0 +1,118 @@
+"""The whole-batch type checks agree with the value-by-value patterns, and every row they
+let through encodes to valid JSON holding the same values. Pure functions: no database."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from onedata.datahub import tabular
+
+TRICKY = st.one_of(
+    st.text(alphabet="0123456789-+.eE", max_size=6),
+    st.text(alphabet='019- \t\n\x00"\\', max_size=5),
+    st.sampled_from(
+        [
+            "",
+            "0",
+            "-0",
+            "01",
+            "-01",
+            "1.",
+            ".5",
+            "-.5",
+            "1e5",
+            "1E+05",
+            "5.e3",
+            "+1",
+            "--1",
+            "-",
+            "1-",
+            "2024-02-29",
+            "2023-02-29",
+            "2024-13-01",
+            "2024-1-01",
+            "2024-W01-1",
+            "20240101",
+            "true",
+            "False",
+            "TRUE ",
+            " 12",
+            "12\n34",
+            "1\x002",
+            "1234567890123456789",
+            "-123456789012345678",
+            "١٢",
+            "1_000",
+            "inf",
+        ]
+    ),
+    st.dates().map(str),
+    st.integers(min_value=-(10**20), max_value=10**20).map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+)
+
+
+def value_by_value(values: list[str]) -> str | None:
+    state = tabular.NULL
+    for value in values:
+        state = tabular.widen(state, tabular.classify(value.strip()))
+    return state
+
+
+def by_batches(values: list[str], size: int) -> str | None:
+    state = [tabular.NULL]
+    for start in range(0, len(values), size):
+        tabular.infer_batch(state, [values[start : start + size]])
+    return state[0]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(TRICKY, max_size=25), st.integers(min_value=1, max_value=8))
+def test_batch_checks_agree_with_the_value_by_value_patterns(values, size):
+    assert by_batches(values, size) == value_by_value(values)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TRICKY, min_size=1, max_size=25))
+def test_encoded_rows_are_json_holding_the_same_values(values):
+    columns = tabular.columns_of([[v, v] for v in values], 2)
+    state = [tabular.NULL, tabular.STRING]
+    tabular.infer_batch(state, columns)
+    kind = state[0] or tabular.STRING
+    encoder = tabular.BatchEncoder(["nilai", 'teks "%s"'], [kind, tabular.STRING], {0, 1})
+    rows, texts = encoder.encode(columns)
+    for value, row, text in zip(values, rows, texts, strict=True):
+        record = json.loads(row)
+        cell = value.strip()
+        assert record['teks "%s"'] == (cell or None)
+        if not cell:
+            expected = None
+        elif kind in (tabular.INTEGER, tabular.NUMBER):
+            expected = json.loads(cell)
+        elif kind == tabular.BOOLEAN:
+            expected = cell.lower() == "true"
+        else:
+            expected = cell
+        assert record["nilai"] == expected
+        assert cell.lower() in text
+
+
+def test_a_value_holding_the_separator_is_classified_alone():
+    assert by_batches(["12\x0034", "5"], 10) == "string"
+    assert by_batches(["12\n34"], 10) == "string"
+
+
+def test_cells_are_stripped_before_their_type_is_checked():
+    columns = tabular.columns_of([[" 12 "], ["7\t"], [""]], 1)
+    assert list(columns[0].values) == ["12", "7", ""]
+    state = [tabular.NULL]
+    tabular.infer_batch(state, columns)
+    assert state == ["integer"]
+
+
+def test_an_integer_column_with_a_decimal_later_becomes_number_not_text():
+    values = [str(n) for n in range(100)] + ["2.5"] + [str(n) for n in range(50)]
+    assert by_batches(values, 30) == "number"
