@@ -55,6 +55,10 @@ class LocationInline(admin.TabularInline):
     model = OfficeLocation
     extra = 0
 
+    def get_queryset(self, request):
+        # The default manager hides locations no longer in use; the admin shows them all.
+        return OfficeLocation.all_objects.all()
+
 
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):

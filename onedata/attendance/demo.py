@@ -25,6 +25,8 @@ from onedata.attendance.models import (
     Office,
     OfficeLocation,
     RamadanPeriod,
+    ReminderPreference,
+    RosterImport,
     Schedule,
     ShiftAssignment,
 )
@@ -111,7 +113,7 @@ def seed(stdout=None) -> None:
     office, _ = Office.objects.get_or_create(
         agency=agency, name="Kantor Gubernur Bali", defaults={"schedule": schedule}
     )
-    OfficeLocation.objects.get_or_create(
+    OfficeLocation.all_objects.get_or_create(
         office=office,
         name="Niti Mandala Renon, Jl. Basuki Rahmat",
         defaults={"latitude": RENON[0], "longitude": RENON[1], "radius_m": 100},
@@ -158,6 +160,7 @@ def seed(stdout=None) -> None:
         if boss is None:
             boss = employee
     _schedules_and_shifts(employees)
+    _locations_roster_reminders(office, employees)
     if CheckIn.objects.filter(employee__office=office).exists():
         return
     _history(office, employees)
@@ -245,6 +248,63 @@ def _schedules_and_shifts(employees: dict[str, Employee]) -> None:
                 verified_at=timezone.now(),
                 verified_note="Pekerjaan sudah diserahkan ke rekan.",
             )
+
+
+SHIFT_CODES = {
+    "Piket pagi Command Center (07.00-14.00)": "P",
+    "Piket malam Command Center (22.00-07.00)": "M",
+}
+
+
+def _locations_roster_reminders(office: Office, employees: dict[str, Employee]) -> None:
+    """A second building of the office, shift codes, a roster imported from a file for the
+    duty officers' next week (on the roster import page), and reminder settings."""
+    OfficeLocation.all_objects.get_or_create(
+        office=office,
+        name="Gedung Wiswa Sabha Utama",
+        defaults={"latitude": -8.67235, "longitude": 115.23395, "radius_m": 80},
+    )
+    for name, code in SHIFT_CODES.items():
+        if not Schedule.objects.filter(code=code).exists():
+            Schedule.objects.filter(name=name, code="").update(code=code)
+    if not RosterImport.objects.filter(office=office).exists():
+        _roster_from_a_file(office, employees)
+    ReminderPreference.objects.get_or_create(
+        employee=employees["demo.pegawai2"], defaults={"checkin": True, "checkout": False}
+    )
+    ReminderPreference.objects.get_or_create(
+        employee=employees["demo.pegawai1"], defaults={"checkin": False, "checkout": False}
+    )
+
+
+def _roster_from_a_file(office: Office, employees: dict[str, Employee]) -> None:
+    """The same path as an upload on the page: a stored CSV run by the import job."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from onedata.attendance import rosters
+
+    start = timezone.localdate() + timedelta(days=7)
+    start -= timedelta(days=start.weekday())  # next week's Monday
+    pattern = ["P", "P", "M", "L", "L", "P", "P"]
+    lines = ["nip,tanggal,kode_shift"]
+    for offset, code in enumerate(pattern):
+        day = start + timedelta(days=offset)
+        lines.append(f"{employees['demo.pegawai3'].nip},{day.isoformat()},{code}")
+        other = {"P": "M", "M": "L", "L": "P"}[code]
+        lines.append(f"{employees['demo.pegawai1'].nip},{day.isoformat()},{other}")
+    stored = default_storage.save(
+        "attendance/rosters/demo-jadwal-dinas.csv", ContentFile(("\n".join(lines) + "\n").encode())
+    )
+    hr = User.objects.filter(username="admin.sdm").first()
+    job = RosterImport.objects.create(
+        office=office,
+        created_by=hr,
+        file_name=stored,
+        original_name="jadwal-dinas-command-center.csv",
+        mode=RosterImport.Mode.ALL,
+    )
+    rosters.roster_import_run(job_id=job.pk)
 
 
 def _history(office: Office, employees: dict[str, Employee]) -> None:

@@ -73,7 +73,8 @@ class ImportReport:
         return not self.errors
 
 
-def read_rows(upload) -> list[dict]:
+def read_table(upload) -> list[list[str]]:
+    """The cells of a CSV (comma or semicolon) or of an XLSX's first sheet, as text."""
     checked = uploads.check_upload(upload, uploads.ATTACHMENT, field="file")
     if checked.kind == uploads.Kind.CSV:
         with checked.open() as fp:
@@ -96,6 +97,11 @@ def read_rows(upload) -> list[dict]:
         raise ValidationError.for_field("file", _("Upload a CSV or Excel (XLSX) file."))
     if not table:
         raise ValidationError.for_field("file", _("The file is empty."))
+    return table
+
+
+def read_rows(upload) -> list[dict]:
+    table = read_table(upload)
     header = [HEADERS.get(h.strip().lower().replace(" ", "_"), "") for h in table[0]]
     if "name" not in header:
         raise ValidationError.for_field(

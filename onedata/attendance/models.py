@@ -20,6 +20,12 @@ class Schedule(models.Model):
     ``end - early_grace`` (Bali's rule: after 07:30 late, before 15:30 early)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(
+        _("code"),
+        max_length=10,
+        blank=True,
+        help_text=_("Short code used in roster files, e.g. P, S, M."),
+    )
     start = models.TimeField(_("start"), default=time(7, 30))
     end = models.TimeField(_("end (Monday-Thursday)"), default=time(16, 0))
     end_friday = models.TimeField(_("end (Friday)"), default=time(16, 30))
@@ -60,6 +66,9 @@ class Schedule(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(start=models.F("end")), name="att_schedule_not_empty"
+            ),
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="att_schedule_code_unique"
             ),
         ]
 
@@ -110,6 +119,11 @@ class RamadanPeriod(models.Model):
         return self.name
 
 
+class LivenessPolicy(models.TextChoices):
+    OFF = "off", _("Off")
+    REQUIRED = "required", _("Required (blink)")
+
+
 class Office(models.Model):
     """An office where employees check in: one agency may have several."""
 
@@ -122,6 +136,16 @@ class Office(models.Model):
     )
     tpp_attendance_share = models.PositiveIntegerField(
         _("attendance part of TPP (basis points)"), default=4000
+    )
+    liveness_policy = models.CharField(
+        _("liveness check"),
+        max_length=10,
+        choices=LivenessPolicy.choices,
+        default=LivenessPolicy.OFF,
+        help_text=_(
+            "Required: the check-in page films a short burst in which the employee blinks, "
+            "so a printed photo is refused."
+        ),
     )
 
     class Meta:
@@ -139,6 +163,11 @@ class Office(models.Model):
         return self.name
 
 
+class ActiveLocationManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(active=True)
+
+
 class OfficeLocation(models.Model):
     """A point and a radius: check-ins inside it count as at the office."""
 
@@ -149,6 +178,16 @@ class OfficeLocation(models.Model):
     latitude = models.FloatField(_("latitude"))
     longitude = models.FloatField(_("longitude"))
     radius_m = models.PositiveIntegerField(_("radius (m)"), default=100)
+    active = models.BooleanField(
+        _("in use"),
+        default=True,
+        help_text=_("A location no longer in use keeps its past check-ins but takes no new ones."),
+    )
+
+    # The default manager (also behind ``office.locations``) shows only locations in use,
+    # so every geofence check ignores deactivated ones; the HR pages use ``all_objects``.
+    objects = ActiveLocationManager()
+    all_objects = models.Manager()  # noqa: DJ012 (a second manager, not a field)
 
     class Meta:
         verbose_name = _("office location")
@@ -656,3 +695,119 @@ class AllowanceAdjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee} {self.month:%Y-%m} {self.amount}"
+
+
+class RosterImport(models.Model):
+    """A roster file (NIP, date, shift code; or a grid of NIP × day) checked and written in
+    the background, with its progress and per-row report."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Not imported")
+
+    class Mode(models.TextChoices):
+        ALL = "all", _("All or nothing: any bad row stops the whole file")
+        VALID = "valid", _("Valid rows only: bad rows are skipped and listed")
+
+    office = models.ForeignKey(
+        Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="roster_imports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file_name = models.CharField(_("stored file"), max_length=200, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200)
+    mode = models.CharField(_("mode"), max_length=5, choices=Mode.choices, default=Mode.ALL)
+    month = models.DateField(
+        _("month of a day-number grid"),
+        null=True,
+        blank=True,
+        help_text=_("Only for a grid whose columns are day numbers (1-31)."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("entries"), default=0)
+    processed = models.PositiveIntegerField(_("entries checked"), default=0)
+    saved = models.PositiveIntegerField(_("days saved"), default=0)
+    skipped = models.PositiveIntegerField(_("entries skipped"), default=0)
+    errors = models.JSONField(_("errors"), default=list)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.original_name}"
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, self.processed * 100 // self.total)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ReminderPreference(models.Model):
+    """An employee's choice about check-in/check-out reminders; no row: both on."""
+
+    employee = models.OneToOneField(
+        Employee,
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
+        related_name="reminder_preference",
+    )
+    checkin = models.BooleanField(_("remind me to check in"), default=True)
+    checkout = models.BooleanField(_("remind me to check out"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+
+    def __str__(self) -> str:
+        return str(self.employee)
+
+
+class ReminderSent(models.Model):
+    """One reminder sent: the unique (employee, date, kind) makes sending idempotent, even
+    with two schedulers running the same sweep."""
+
+    class Kind(models.TextChoices):
+        CHECKIN = "in", _("Check-in reminder")
+        CHECKOUT = "out", _("Check-out reminder")
+
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    date = models.DateField(_("work date"))
+    kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices)
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "date", "kind"], name="att_reminder_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee} {self.date} {self.kind}"

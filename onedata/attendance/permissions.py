@@ -109,3 +109,30 @@ def can_manage_holidays(user) -> bool:
 
 def can_use_hr_pages(user) -> bool:
     return _active(user) and scope.has_role(user, {Role.HR_ADMIN})
+
+
+# --- offices, rosters, reminders, my schedule ---------------------------------------------
+
+
+def can_create_office(user, agency) -> bool:
+    """HR whose region scope covers the agency (or a platform admin)."""
+    return _active(user) and scope.covers(user, {Role.HR_ADMIN}, agency.region)
+
+
+def can_edit_office(user, office) -> bool:
+    """Name, default schedule, locations (add, move, deactivate) of an office."""
+    return is_hr_for_office(user, office)
+
+
+def can_import_roster(user, office) -> bool:
+    return is_hr_for_office(user, office)
+
+
+def can_view_schedule(user, employee) -> bool:
+    """The effective schedule of an employee: themselves, their supervisor, HR."""
+    return can_view_employee(user, employee)
+
+
+def can_set_reminders(user, employee) -> bool:
+    """Only the employee turns their own reminders on or off."""
+    return _is_self(user, employee)

@@ -7,4 +7,5 @@ from onedata.core.scheduling import Periodic
 
 SCHEDULE = [
     Periodic("attendance-purge-old-selfies", tasks.purge_old_selfies, timedelta(days=1)),
+    Periodic("attendance-reminders", tasks.send_reminders, timedelta(minutes=5)),
 ]

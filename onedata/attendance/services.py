@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from onedata.attendance import crypto, face, geo, permissions
+from onedata.attendance import crypto, face, geo, liveness, permissions
 from onedata.attendance import leave as leave_math
 from onedata.attendance.models import (
     AllowanceAdjustment,
@@ -34,6 +34,7 @@ from onedata.attendance.models import (
     LeaveBalance,
     LeaveRequest,
     LeaveType,
+    LivenessPolicy,
     Office,
     RamadanPeriod,
     Schedule,
@@ -275,6 +276,21 @@ REASON_TEXT = {
         "Outside the office radius: waiting for your supervisor."
     ),
     "low_accuracy": gettext_noop("The location is not precise enough."),
+    "liveness_no_frames": gettext_noop(
+        "Your office requires a blink check: check in with the camera on the check-in page."
+    ),
+    "liveness_no_face": gettext_noop(
+        "The blink check could not see your face in enough frames. Face the camera and try again."
+    ),
+    "liveness_several_faces": gettext_noop(
+        "More than one face during the blink check. Only you should be in the picture."
+    ),
+    "liveness_no_blink": gettext_noop(
+        "No blink seen. Look at the camera and blink when asked, then try again."
+    ),
+    "liveness_face_mismatch": gettext_noop(
+        "The face in the blink check does not match the enrolled photos."
+    ),
 }
 
 
@@ -321,6 +337,90 @@ def work_date_of(employee: Employee, kind: str, moment: datetime) -> date:
     )
 
 
+# Liveness frames: each goes through the upload checks (kind from the bytes, size while
+# reading, pixel count before decoding); a burst is 8-12 frames of 640x480 from the page.
+LIVENESS_FRAME = uploads.UploadPolicy(
+    name="liveness_frame",
+    allowed_kinds=frozenset({uploads.Kind.JPEG, uploads.Kind.PNG, uploads.Kind.WEBP}),
+    max_bytes=2 * uploads.MB,
+    max_pixels=4_000_000,
+    not_allowed_message=uploads.SELFIE.not_allowed_message,
+    too_large_message=uploads.SELFIE.too_large_message,
+)
+MAX_LIVENESS_FRAMES = 12
+
+
+def liveness_required(employee: Employee) -> bool:
+    return employee.office.liveness_policy == LivenessPolicy.REQUIRED
+
+
+def _checked_frames(frames) -> list[bytes]:
+    """The burst's bytes after the upload checks; ValidationError on ``frames``."""
+    frames = list(frames or [])
+    if len(frames) > MAX_LIVENESS_FRAMES:
+        raise ValidationError.for_field(
+            "frames", _("Send at most %(n)d frames.") % {"n": MAX_LIVENESS_FRAMES}
+        )
+    checked = []
+    for frame in frames:
+        with uploads.check_upload(frame, LIVENESS_FRAME, field="frames").open() as fp:
+            checked.append(fp.read())
+    return checked
+
+
+def _frame_ear(data: bytes):
+    """(rgb, box, EAR) of a frame's only face; None for a frame with no face. Several
+    faces raise FaceError: someone else in the picture makes the burst ambiguous."""
+    try:
+        rgb = face.load_rgb(data)
+        box = face.one_face(rgb)
+    except face.FaceError as error:
+        if error.problem == face.Problem.SEVERAL_FACES:
+            raise
+        return None
+    return rgb, box, liveness.face_ear(face.landmarks68(rgb, box))
+
+
+# Consecutive faces of one burst overlap at least this much (intersection over union): a
+# head moves little in 200 ms, while a swap to another picture jumps.
+MIN_TRACK_OVERLAP = 0.3
+
+
+def _one_track(seen) -> bool:
+    boxes = [item[1] for item in seen if item]
+    pairs = zip(boxes, boxes[1:], strict=False)  # each box with the next one
+    return all(face.overlap(a, b) >= MIN_TRACK_OVERLAP for a, b in pairs)
+
+
+def liveness_check(frames: list[bytes], references: list) -> str | None:
+    """None when the burst shows a blink by the enrolled face, else the reason code.
+
+    EARs first (about 10 ms a frame), so a still photo is refused before any descriptor
+    is computed. The faces must form one track (each overlapping the one before), and the
+    closed frame and the open frame after it must be the enrolled face: two descriptors
+    (75 ms each) tie the whole track to the employee, so nobody blinks for someone else."""
+    if not frames:
+        return "liveness_no_frames"
+    try:
+        seen = [_frame_ear(data) for data in frames]
+    except face.FaceError:
+        return "liveness_several_faces"
+    ears = [item[2] if item else None for item in seen]
+    if sum(ear is not None for ear in ears) < liveness.MIN_FRAMES:
+        return "liveness_no_face"
+    blink = liveness.find_blink(ears)
+    if blink is None:
+        return "liveness_no_blink"
+    if not _one_track(seen):
+        return "liveness_face_mismatch"
+    for index in (blink.closed, blink.opened_after):
+        rgb, box, _ear = seen[index]
+        distance = face.closest(face.descriptor_of(rgb, box), references)
+        if distance is None or distance > face_threshold():
+            return "liveness_face_mismatch"
+    return None
+
+
 def checkin_record(
     *,
     actor,
@@ -331,10 +431,14 @@ def checkin_record(
     lon,
     accuracy_m=None,
     note: str = "",
+    frames=None,
     received_at: datetime | None = None,
 ) -> CheckIn:
     """Decide one check-in or check-out. The time that counts is ``received_at``, when the
-    server received the photo, taken before the (slow) face verification."""
+    server received the photo, taken before the (slow) face verification.
+
+    ``frames``: the liveness burst (uploaded files), looked at only where the employee's
+    office requires liveness; the selfie must match first, then the burst must blink."""
     received_at = received_at or timezone.now()
     if not permissions.can_check_in(actor, employee):
         raise NotAuthorized(_("You may only check in for yourself."))
@@ -363,15 +467,16 @@ def checkin_record(
             "photo", _("No face photo is enrolled for you yet. Ask HR to enrol one.")
         )
     data = _checked_image(photo, "photo")
+    burst = _checked_frames(frames) if liveness_required(employee) else None
     try:
         found = _analyse(data, "photo", quality=False)
     except ValidationError:
         audit.record(actor=actor, action="attendance.checkin.refused", obj=employee)
         raise
     distance = face.closest(found.descriptor, references)
+    locations = {loc.pk: loc for loc in employee.office.locations.all()}
     fences = [
-        geo.Fence(loc.pk, loc.latitude, loc.longitude, loc.radius_m)
-        for loc in employee.office.locations.all()
+        geo.Fence(loc.pk, loc.latitude, loc.longitude, loc.radius_m) for loc in locations.values()
     ]
     match = geo.nearest_fence(lat, lon, fences)
     reasons: list[str] = []
@@ -379,6 +484,11 @@ def checkin_record(
     if distance is None or distance > face_threshold():
         reasons.append("face_mismatch")
         status = CheckIn.Status.REJECTED
+    elif burst is not None:
+        failed = liveness_check(burst, references)
+        if failed:
+            reasons.append(failed)
+            status = CheckIn.Status.REJECTED
     inside = bool(match and match.inside)
     if not inside:
         if note:
@@ -397,7 +507,7 @@ def checkin_record(
             latitude=lat,
             longitude=lon,
             accuracy_m=accuracy,
-            location_id=match.key if match else None,
+            location=locations[match.key] if match else None,  # the answer names it
             distance_m=round(match.distance_m, 1) if match else None,
             inside_geofence=inside,
             face_distance=round(distance, 4),

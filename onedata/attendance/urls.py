@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onedata.attendance import views
+from onedata.attendance import office_views, roster_views, schedule_views, views
 
 app_name = "attendance"
 
@@ -26,4 +26,36 @@ urlpatterns = [
     path("sdm/kantor/<int:office_id>/penyesuaian/", views.hr_adjust, name="hr_adjust"),
     path("sdm/pegawai/<int:employee_id>/wajah/", views.hr_enrol, name="hr_enrol"),
     path("sdm/wajah/<int:template_id>/", views.hr_face_approve, name="hr_face_approve"),
+    # offices and locations
+    path("sdm/kantor/baru/", office_views.office_create, name="office_create"),
+    path("sdm/kantor/<int:office_id>/ubah/", office_views.office_edit, name="office_edit"),
+    path(
+        "sdm/kantor/<int:office_id>/lokasi/<int:location_id>/",
+        office_views.location_edit,
+        name="location_edit",
+    ),
+    path(
+        "sdm/kantor/<int:office_id>/lokasi/<int:location_id>/aktif/",
+        office_views.location_active,
+        name="location_active",
+    ),
+    # roster files
+    path(
+        "sdm/kantor/<int:office_id>/jadwal-dinas/",
+        roster_views.roster_import,
+        name="roster_import",
+    ),
+    path(
+        "sdm/kantor/<int:office_id>/jadwal-dinas/<int:job_id>/",
+        roster_views.roster_job,
+        name="roster_job",
+    ),
+    path(
+        "sdm/kantor/<int:office_id>/jadwal-dinas/templat/",
+        roster_views.roster_template,
+        name="roster_template",
+    ),
+    # my schedule and reminders
+    path("jadwal/", schedule_views.my_schedule, name="my_schedule"),
+    path("pengingat/", schedule_views.reminder_settings, name="reminders"),
 ]

@@ -132,6 +132,7 @@ def home(request):
                     lon=form.cleaned_data["lon"],
                     accuracy_m=form.cleaned_data["accuracy_m"] or None,
                     note=form.cleaned_data["note"],
+                    frames=request.FILES.getlist("frames"),
                     received_at=received_at,
                 )
             except DomainError as error:
@@ -161,6 +162,7 @@ def home(request):
         "attempts": attempts,
         "faces": FaceTemplate.objects.filter(employee=employee).count(),
         "badges": STATUS_BADGE,
+        "liveness": services.liveness_required(employee),
     }
     return render(request, "attendance/home.html", context, status=status)
 

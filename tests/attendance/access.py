@@ -23,9 +23,10 @@ from onedata.attendance.models import (
     LeaveType,
     Office,
     OfficeLocation,
+    RosterImport,
 )
 from onedata.core.roles import Role
-from tests.access.matrix import Case, in_scope, nobody, public
+from tests.access.matrix import Case, in_scope, logged_in, nobody, public
 
 hr = in_scope(Role.HR_ADMIN)
 
@@ -49,7 +50,7 @@ def extend_world(world):
     from tests.access.matrix import Actor
 
     office = Office.objects.create(agency=world.agencies["own"], name="Kantor Matrix")
-    OfficeLocation.objects.create(
+    location = OfficeLocation.objects.create(
         office=office, name="Gedung", latitude=-8.6726, longitude=115.2330
     )
     boss_user = world.users[Actor(Role.SUPERVISOR, "own")]
@@ -90,7 +91,10 @@ def extend_world(world):
         descriptor=crypto.encrypt(b"\0" * 1024, context=f"descriptor:{target.pk}".encode()),
     )
     job = ImportJob.objects.create(office=office, original_name="pegawai.csv")
+    roster_job = RosterImport.objects.create(office=office, original_name="jadwal.csv")
     world.extra.update(
+        att_location=location,
+        att_roster_job=roster_job,
         att_job=job,
         att_office=office,
         att_target=target,
@@ -266,6 +270,138 @@ CASES.update(
                 lambda w: f"{P}/sdm/wajah/{w.extra['att_template'].pk}/",
                 hr,
                 data=lambda w: {"decision": "approve"},
+            )
+        ],
+    }
+)
+
+
+# --- offices, rosters, my schedule, reminders --------------------------------------------
+
+
+def _o(w):
+    return w.extra["att_office"].pk
+
+
+def _loc(w):
+    return w.extra["att_location"].pk
+
+
+def _roster_csv():
+    return SimpleUploadedFile(
+        "jadwal.csv",
+        b"nip,tanggal,kode_shift\n199002142015032001,2026-03-02,P\n",
+        content_type="text/csv",
+    )
+
+
+def _no_office_for_outsiders(world, actor, response):
+    names = [office["name"] for office in response.json()]
+    if not hr(actor) and "Kantor Matrix" in names:
+        return "an office outside the actor's HR scope is listed"
+    return None
+
+
+CASES.update(
+    {
+        "attendance:office_create": [Case("GET", lambda w: f"{P}/sdm/kantor/baru/", hr_anywhere)],
+        "attendance:office_edit": [Case("GET", lambda w: f"{P}/sdm/kantor/{_o(w)}/ubah/", hr)],
+        "attendance:location_edit": [
+            Case("GET", lambda w: f"{P}/sdm/kantor/{_o(w)}/lokasi/{_loc(w)}/", hr)
+        ],
+        "attendance:location_active": [
+            Case(
+                "POST",
+                lambda w: f"{P}/sdm/kantor/{_o(w)}/lokasi/{_loc(w)}/aktif/",
+                hr,
+                data=lambda w: {"active": "1"},
+            )
+        ],
+        "attendance:roster_import": [
+            Case("GET", lambda w: f"{P}/sdm/kantor/{_o(w)}/jadwal-dinas/", hr)
+        ],
+        "attendance:roster_job": [
+            Case(
+                "GET",
+                lambda w: f"{P}/sdm/kantor/{_o(w)}/jadwal-dinas/{w.extra['att_roster_job'].pk}/",
+                hr,
+            )
+        ],
+        "attendance:roster_template": [
+            Case("GET", lambda w: f"{P}/sdm/kantor/{_o(w)}/jadwal-dinas/templat/?layout=grid", hr)
+        ],
+        "attendance:my_schedule": [Case("GET", lambda w: f"{P}/jadwal/?employee={_e(w)}", team)],
+        "attendance:reminders": [
+            Case("POST", lambda w: f"{P}/pengingat/", has_employee_record, data=lambda w: {})
+        ],
+        "api:attendance_office_list": [
+            Case("GET", lambda w: f"{API}/offices", logged_in, leak_check=_no_office_for_outsiders)
+        ],
+        "api:attendance_office_create": [
+            Case(
+                "POST",
+                lambda w: f"{API}/offices",
+                hr,
+                json=True,
+                data=lambda w: {"agency": "pemkab-badung", "name": "Kantor Baru Matrix"},
+            )
+        ],
+        "api:attendance_office_detail": [Case("GET", lambda w: f"{API}/offices/{_o(w)}", hr)],
+        "api:attendance_office_update": [
+            Case(
+                "PATCH",
+                lambda w: f"{API}/offices/{_o(w)}",
+                hr,
+                json=True,
+                data=lambda w: {"name": "Kantor Matrix"},
+            )
+        ],
+        "api:attendance_location_create": [
+            Case(
+                "POST",
+                lambda w: f"{API}/offices/{_o(w)}/locations",
+                hr,
+                json=True,
+                data=lambda w: {"name": "Gedung B", "latitude": -8.67, "longitude": 115.23},
+            )
+        ],
+        "api:attendance_location_update": [
+            Case(
+                "PATCH",
+                lambda w: f"{API}/offices/{_o(w)}/locations/{_loc(w)}",
+                hr,
+                json=True,
+                data=lambda w: {"radius_m": 120},
+            )
+        ],
+        "api:attendance_roster_import_create": [
+            Case(
+                "POST",
+                lambda w: f"{API}/offices/{_o(w)}/roster-imports",
+                hr,
+                data=lambda w: {"file": _roster_csv(), "mode": "all"},
+            )
+        ],
+        "api:attendance_roster_import_detail": [
+            Case(
+                "GET",
+                lambda w: f"{API}/offices/{_o(w)}/roster-imports/{w.extra['att_roster_job'].pk}",
+                hr,
+            )
+        ],
+        "api:attendance_schedule": [
+            Case("GET", lambda w: f"{API}/schedule?employee={_e(w)}", team)
+        ],
+        "api:attendance_reminder_get": [
+            Case("GET", lambda w: f"{API}/reminders", has_employee_record)
+        ],
+        "api:attendance_reminder_set": [
+            Case(
+                "PUT",
+                lambda w: f"{API}/reminders",
+                has_employee_record,
+                json=True,
+                data=lambda w: {"checkin": True, "checkout": False},
             )
         ],
     }

@@ -93,3 +93,30 @@ def test_concurrent_verifications_in_threads_agree(obama):
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(one, range(12)))
     assert all(face.distance(r, results[0]) < 1e-6 for r in results)
+
+
+def test_overlap_of_face_boxes():
+    import dlib
+
+    box = dlib.rectangle(0, 0, 100, 100)
+    assert face.overlap(box, box) == 1.0
+    assert face.overlap(box, dlib.rectangle(200, 200, 300, 300)) == 0.0
+    # about half of each box shared: 51*101 / (2*101*101 - 51*101) = 51/151 (dlib counts
+    # both edges, so a 0-100 box is 101 pixels wide)
+    assert face.overlap(box, dlib.rectangle(50, 0, 150, 100)) == 51 / 151
+
+
+def test_detection_on_the_reduced_copy_finds_the_same_face_as_the_full_image():
+    """The reduced copy is a speed-up only: the box lands where the full image puts it."""
+    import numpy as np
+    from PIL import Image
+
+    image = Image.open(FACES / "obama_2.jpg").convert("RGB")
+    image.thumbnail((640, 480))
+    canvas = Image.new("RGB", (640, 480), (120, 120, 120))
+    canvas.paste(image, ((640 - image.width) // 2, (480 - image.height) // 2))
+    rgb = np.asarray(canvas)
+    detector = face.models()[0]
+    full = detector(rgb, 0)[0]
+    assert face._reduction(rgb) == 2
+    assert face.overlap(face.one_face(rgb), full) > 0.6

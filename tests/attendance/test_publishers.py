@@ -143,6 +143,6 @@ def test_selfie_purge_is_scheduled_daily():
 
     from onedata.attendance import schedule, tasks
 
-    (entry,) = schedule.SCHEDULE
+    (entry,) = [p for p in schedule.SCHEDULE if p.name == "attendance-purge-old-selfies"]
     assert entry.task is tasks.purge_old_selfies
     assert entry.every == timedelta(days=1)

@@ -135,6 +135,55 @@ def test_an_employee_checks_in_with_the_phone_camera_and_location(
     context.close()
 
 
+def test_with_liveness_required_a_still_camera_is_refused_with_a_clear_message(
+    camera_browser, live_server, demo_world, screenshot_dir
+):
+    """The fake camera plays a still photo: the burst shows no blink, so the page must say
+    so (a printed photo held to the camera looks the same), not fail."""
+    from django.utils import translation
+
+    from onedata.attendance import services
+    from onedata.attendance.models import CheckIn, Employee, LivenessPolicy
+
+    _enrol_pegawai()
+    office = Employee.objects.get(user__username="pegawai").office
+    office.liveness_policy = LivenessPolicy.REQUIRED
+    office.save(update_fields=["liveness_policy"])
+    context = camera_browser.new_context(
+        base_url=live_server.url,
+        locale="id-ID",
+        viewport={"width": 360, "height": 780},
+        geolocation={"latitude": RENON[0], "longitude": RENON[1], "accuracy": 12},
+        permissions=["geolocation", "camera"],
+    )
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    _log_in(page, "pegawai")
+    page.wait_for_url("**/presensi/")
+    expect(page.locator("#att-liveness-note")).to_be_visible()
+    expect(page.locator("#att-video")).to_have_js_property("videoWidth", 640)
+    expect(page.locator("input[name=lat]")).to_have_value(str(RENON[0]))
+    page.locator("#att-snap").click()
+    expect(page.locator("#att-blink")).to_be_visible()  # the prompt during the burst
+    if screenshot_dir is not None:
+        page.screenshot(path=screenshot_dir / "attendance-liveness-prompt-360.png")
+    expect(page.locator("#att-preview")).to_be_visible()
+    expect(page.locator("#att-blink")).to_be_hidden()
+    page.locator("#att-submit").click()
+    result = page.locator("#att-result")
+    expect(result).to_have_class("notice notice-error")
+    with translation.override("id"):
+        expect(result).to_contain_text(services.reason_text("liveness_no_blink"))
+    if screenshot_dir is not None:
+        page.screenshot(path=screenshot_dir / "attendance-liveness-refused-360.png", full_page=True)
+    checkin = CheckIn.objects.filter(employee__user__username="pegawai").latest("recorded_at")
+    assert checkin.status == "rejected" and checkin.reasons == ["liveness_no_blink"]
+    assert not errors
+    context.close()
+
+
 PAGES = [
     ("pegawai", "/presensi/", "checkin"),
     ("pegawai", "/presensi/bulan/", "month"),
