@@ -16,7 +16,13 @@ baseline measured in the same run on the same data:
 The 750,000 entries are loaded with bulk inserts (not through the service: that would
 take hours and is what ``posting`` measures). Knobs: BENCH_VF_VILLAGES (1493),
 BENCH_VF_ENTRIES (500 per village), BENCH_VF_POSTINGS (1000), BENCH_VF_POSTGRES_URL
-(a database whose name starts with "bench": dropped and created again).
+(a database whose name starts with "bench": dropped and created again),
+BENCH_VF_RECEIPTS (10000,100000,750000 receipts), BENCH_VF_RECEIPT_CHECKS (200 checks a
+size in one village), BENCH_VF_PROVINCE_CHECKS (20 province-wide checks a size).
+
+- ``<engine>.receipts.<n>.village`` / ``.province``: the duplicate-receipt search through
+  the indexed hash bands against a full scan of the hashes, with ``n`` receipts stored.
+  Milliseconds per check.
 """
 
 from __future__ import annotations
@@ -44,6 +50,11 @@ BENCH = "villagefinance"
 VILLAGES = int(env_number("BENCH_VF_VILLAGES", 1493))
 ENTRIES = int(env_number("BENCH_VF_ENTRIES", 500))
 POSTINGS = int(env_number("BENCH_VF_POSTINGS", 1000))
+RECEIPT_SIZES = [
+    int(n) for n in os.environ.get("BENCH_VF_RECEIPTS", "10000,100000,750000").split(",") if n
+]
+RECEIPT_CHECKS = int(env_number("BENCH_VF_RECEIPT_CHECKS", 200))
+PROVINCE_CHECKS = int(env_number("BENCH_VF_PROVINCE_CHECKS", 20))
 POSTGRES_URL = os.environ.get(
     "BENCH_VF_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/bench_villagefinance"
 )
@@ -259,19 +270,116 @@ def inner() -> None:  # noqa: PLR0915 - one linear script
     ours_rate = POSTINGS / (time.perf_counter() - started)
 
     started = time.perf_counter()
+    columns, values = _bare_entry_row(Entry, desas[1].pk, day, post_account.pk)
+    insert = (
+        f"INSERT INTO {entry_table} ({', '.join(columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    number_at = columns.index("number")
     for n in range(POSTINGS):
+        values[number_at] = f"b-{n}"
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {entry_table} (desa_adat_id, number, date, kind, account_id, fund, "  # noqa: S608
-                "amount, account_amount, fund_amount, description, counterparty, status, "
-                "over_budget, created_at) VALUES (%s, %s, %s, 'spending', %s, 'cash', 50000, "
-                "50000, -50000, 'Bench', '', 'submitted', %s, %s)",
-                [desas[1].pk, f"b-{n}", day, post_account.pk, False, day],
-            )
+            cursor.execute(insert, values)
     bare_rate = POSTINGS / (time.perf_counter() - started)
     figures.append(("posting", ours_rate, bare_rate, "entries/s"))
 
+    figures.extend(_receipt_figures(desas, rng))
     print(json.dumps(figures))
+
+
+def _bare_entry_row(entry_model, desa_id: int, day, account_id: int) -> tuple[list, list]:
+    """The columns of one spending row for the bare INSERT: the ones that matter, plus the
+    default of every other NOT NULL column (new columns keep the bench running)."""
+    row = {
+        "desa_adat_id": desa_id,
+        "number": "",
+        "date": day,
+        "kind": "spending",
+        "account_id": account_id,
+        "fund": "cash",
+        "amount": 50_000,
+        "account_amount": 50_000,
+        "fund_amount": -50_000,
+        "description": "Bench",
+        "created_at": day,
+    }
+    for field in entry_model._meta.concrete_fields:
+        if field.primary_key or field.column in row or field.null:
+            continue
+        default = field.get_default()  # "" for text without a default
+        if default is not None:
+            row[field.column] = default
+    return list(row), list(row.values())
+
+
+def _receipt_figures(desas, rng) -> list:
+    """Duplicate-receipt search: the indexed hash bands (``receipt_index.near``) against
+    reading every hash of the scope (``near_by_scan``), at growing numbers of receipts
+    spread over the villages. Per check, milliseconds: one village's receipts (what the
+    upload does) and the whole province. Random hashes: the best case for the bands (real
+    receipts share more bits, so more candidates per band); half the checks have a stored
+    receipt a few bits away, half have none."""
+    from onedata.villagefinance import imagehash, receipt_index
+    from onedata.villagefinance.models import Receipt
+
+    figures = []
+    stored: list[tuple[int, str]] = []
+    for size in RECEIPT_SIZES:
+        batch = []
+        while len(stored) + len(batch) < size:
+            n = len(stored) + len(batch)
+            desa = desas[n % len(desas)]
+            phash = f"{rng.getrandbits(256):064x}"
+            batch.append(
+                Receipt(
+                    desa_adat_id=desa.pk,
+                    path=f"bench/{n}",
+                    content_type="image/jpeg",
+                    size=1,
+                    sha256=f"{n:064x}",
+                    phash=phash,
+                    **imagehash.band_values(phash),
+                )
+            )
+            if len(batch) >= 20_000:
+                Receipt.objects.bulk_create(batch)
+                stored.extend((r.desa_adat_id, r.phash) for r in batch)
+                batch = []
+        Receipt.objects.bulk_create(batch)
+        stored.extend((r.desa_adat_id, r.phash) for r in batch)
+        _analyze()
+        checks = []
+        for n in range(RECEIPT_CHECKS):
+            desa_id, phash = stored[rng.randrange(len(stored))]
+            if n % 2:
+                phash = f"{rng.getrandbits(256):064x}"
+            else:  # the same receipt, a few bits changed (a re-encoded photo)
+                value = int(phash, 16)
+                for bit in rng.sample(range(256), 6):
+                    value ^= 1 << bit
+                phash = f"{value:064x}"
+            checks.append((desa_id, phash))
+        print(f"[bench] receipts: {len(stored)} stored, measuring", file=sys.stderr)
+        for scope, limit in (("village", len(checks)), ("province", PROVINCE_CHECKS)):
+
+            def run(search, scope=scope, limit=limit, checks=checks):
+                found = 0
+                for desa_id, phash in checks[:limit]:
+                    found += len(search(phash, desa_id=desa_id if scope == "village" else None))
+                return found
+
+            assert run(receipt_index.near) == run(receipt_index.near_by_scan)
+            index_ms = _best(lambda: run(receipt_index.near)) * 1000 / limit  # noqa: B023
+            scan_ms = _best(lambda: run(receipt_index.near_by_scan), 1) * 1000 / limit  # noqa: B023
+            figures.append((f"receipts.{size}.{scope}", index_ms, scan_ms, "ms"))
+    return figures
+
+
+def _analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def main() -> None:

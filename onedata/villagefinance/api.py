@@ -881,7 +881,7 @@ def villagefinance_public_summary(request, village_id: int, year: int | None = _
 )
 @paginate(PagePagination)
 def villagefinance_open_realisation(request, year: int | None = _year_query()):
-    villages = DesaAdat.objects.filter(is_published=True)
+    villages = DesaAdat.objects.filter(is_published=True, is_active=True)
     return [
         {
             "id": s.desa_id,
@@ -895,3 +895,17 @@ def villagefinance_open_realisation(request, year: int | None = _year_query()):
         }
         for s in selectors.province_realisation(_year(year), villages)
     ]
+
+
+# The registry (regency and provincial staff) and the drafts live in their own modules.
+from onedata.villagefinance.registry_api import router as registry_router  # noqa: E402
+
+router.add_router("/registry", registry_router)
+
+from onedata.villagefinance.drafts_api import router as drafts_router  # noqa: E402
+
+router.add_router("", drafts_router)
+
+from onedata.villagefinance.tax_api import router as tax_router  # noqa: E402
+
+router.add_router("", tax_router)

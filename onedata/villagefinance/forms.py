@@ -69,7 +69,7 @@ class EntryForm(forms.Form):
         help_text=_("Choose it when this spending is part of a grant's use report."),
     )
 
-    def __init__(self, *args, accounts, stages=(), **kwargs):
+    def __init__(self, *args, accounts, stages=(), tax_rates=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].choices = [("", _("Choose…"))] + [
             (a.code, f"{a.code} {a.label}") for a in accounts
@@ -85,6 +85,61 @@ class EntryForm(forms.Form):
             ]
         else:
             del self.fields["grant_stage"]
+        self.tax_rates = list(tax_rates)
+        if self.tax_rates:
+            self.fields["tax_base"] = forms.CharField(
+                label=_("Taxed amount (DPP), when not the whole amount"),
+                max_length=25,
+                required=False,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            )
+        for rate in self.tax_rates:
+            self.fields[f"tax_{rate.code}"] = forms.BooleanField(
+                label=f"{rate.label} {rate.percent}%",
+                required=False,
+                widget=forms.CheckboxInput(attrs={"data-rate-bp": rate.rate_bp}),
+            )
+            self.fields[f"tax_{rate.code}_amount"] = forms.CharField(
+                label=_("%(tax)s withheld (Rp)") % {"tax": rate.label},
+                max_length=25,
+                required=False,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            )
+
+    def tax_rows(self):
+        """(checkbox, amount) bound fields of each tax, for the template."""
+        return [(self[f"tax_{r.code}"], self[f"tax_{r.code}_amount"]) for r in self.tax_rates]
+
+    def withholdings(self) -> list:
+        """The taxes ticked, with what the treasurer typed or, when left empty, the tax
+        computed from the taxed amount (``taxes.compute_tax``: rounded down)."""
+        from onedata.villagefinance import tax_services
+
+        data = self.cleaned_data
+        base = data.get("tax_base") or data.get("amount")
+        if not isinstance(base, int):
+            return []
+        return [
+            tax_services.withholding_for(rate, base, data.get(f"tax_{rate.code}_amount"))
+            for rate in self.tax_rates
+            if data.get(f"tax_{rate.code}")
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ["tax_base"] + [f"tax_{r.code}_amount" for r in self.tax_rates]:
+            if name not in self.fields:
+                continue
+            raw = (cleaned.get(name) or "").strip()
+            if not raw:
+                cleaned[name] = None
+                continue
+            value = parse_rupiah(raw)
+            if value is None or value <= 0:
+                self.add_error(name, _("Write a whole number of rupiah above zero."))
+            else:
+                cleaned[name] = value
+        return cleaned
 
     def clean_amount(self):
         raw = self.cleaned_data.get("amount", "")

@@ -39,3 +39,40 @@ def distance(first: str, second: str) -> int:
 
 def is_duplicate(first: str, second: str) -> bool:
     return bool(first and second) and distance(first, second) <= DUPLICATE_DISTANCE
+
+
+# --- multi-index hashing -------------------------------------------------------------------
+# By pigeonhole, two 256-bit hashes at most DUPLICATE_DISTANCE bits apart agree exactly on
+# at least one of DUPLICATE_DISTANCE + 1 disjoint bands. Each band is stored in its own
+# indexed column, so the near-duplicate search is a few index lookups for candidates that
+# share a band, verified here with the full distance, instead of reading every hash.
+
+BITS = HASH_SIZE * HASH_SIZE
+BAND_COUNT = DUPLICATE_DISTANCE + 1
+BAND_FIELDS = tuple(f"phash_b{n}" for n in range(BAND_COUNT))
+
+
+def _band_widths() -> list[int]:
+    base, extra = divmod(BITS, BAND_COUNT)
+    return [base + 1 if n < extra else base for n in range(BAND_COUNT)]
+
+
+BAND_WIDTHS = tuple(_band_widths())  # 24 bits at most: fits a 32-bit integer column
+
+
+def bands(phash: str) -> tuple[int, ...]:
+    """The hash cut into BAND_COUNT integers, most significant bits first."""
+    value = int(phash, 16)
+    out = []
+    shift = BITS
+    for width in BAND_WIDTHS:
+        shift -= width
+        out.append((value >> shift) & ((1 << width) - 1))
+    return tuple(out)
+
+
+def band_values(phash: str) -> dict[str, int | None]:
+    """The band columns of a receipt (all empty when it has no hash)."""
+    if not phash:
+        return dict.fromkeys(BAND_FIELDS)
+    return dict(zip(BAND_FIELDS, bands(phash), strict=True))

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from onedata.core.models import Agency, Region
@@ -28,6 +29,9 @@ class Kind(models.TextChoices):
     SPENDING = "spending", _("Spending")
     FINANCING_IN = "financing_in", _("Financing received")
     FINANCING_OUT = "financing_out", _("Financing paid out")
+    # Tax withheld from payees and owed to the state (utang pajak): an account kind, and
+    # the kind of the entry that deposits it (setoran pajak).
+    TAX = "tax", _("Tax payable (withheld, to deposit)")
 
 
 def _user_field(label, *, blank: bool = False) -> models.ForeignKey:
@@ -84,6 +88,11 @@ class DesaAdat(models.Model):
         _("publish the summary"),
         default=True,
         help_text=_("Show the budget and realisation summary on the public page."),
+    )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("A deactivated village keeps its books but is no longer listed."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -266,6 +275,12 @@ class BudgetAmendment(models.Model):
         return f"{self.line}: {self.old_amount} -> {self.new_amount}"
 
 
+def _band_field(number: int) -> models.IntegerField:
+    return models.IntegerField(
+        format_lazy("{} {}", _("hash band"), number), null=True, blank=True, editable=False
+    )
+
+
 class Receipt(models.Model):
     """A receipt photo, checked (core.uploads RECEIPT_PHOTO: re-encoded, no EXIF) and stored
     under a random private name; served only through a permission-checked view."""
@@ -296,11 +311,28 @@ class Receipt(models.Model):
     ocr_total = models.BigIntegerField(_("total read"), null=True, blank=True)
     uploaded_by = _user_field(_("uploaded by"))
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # The perceptual hash cut into imagehash.BAND_COUNT bands, each indexed: the
+    # near-duplicate search looks candidates up by band (see imagehash, multi-index hashing).
+    phash_b0 = _band_field(0)
+    phash_b1 = _band_field(1)
+    phash_b2 = _band_field(2)
+    phash_b3 = _band_field(3)
+    phash_b4 = _band_field(4)
+    phash_b5 = _band_field(5)
+    phash_b6 = _band_field(6)
+    phash_b7 = _band_field(7)
+    phash_b8 = _band_field(8)
+    phash_b9 = _band_field(9)
+    phash_b10 = _band_field(10)
 
     class Meta:
         verbose_name = _("receipt")
         verbose_name_plural = _("receipts")
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=[f"phash_b{n}", "desa_adat"], name=f"vf_receipt_band_{n}")
+            for n in range(11)
+        ]
 
     def __str__(self) -> str:
         return self.original_name or f"receipt {self.pk}"
@@ -403,6 +435,9 @@ class Entry(models.Model):
     )
     fund = models.CharField(_("cash or bank"), max_length=4, choices=Fund.choices)
     amount = models.BigIntegerField(_("amount"))
+    # Taxes withheld from the payee (PPh, PPN...): credited to tax-payable accounts, so
+    # the fund pays only ``amount - tax_amount``. See ``EntryTax``.
+    tax_amount = models.BigIntegerField(_("tax withheld"), default=0)
     # Signed effects, so reports are plain sums: on the account (+ for an entry, - for its
     # reversal) and on the fund (+ money in, - money out).
     account_amount = models.BigIntegerField(_("effect on the account"))
@@ -454,8 +489,13 @@ class Entry(models.Model):
                 name="vf_entry_account_effect",
             ),
             models.CheckConstraint(
-                condition=Q(fund_amount=F("amount")) | Q(fund_amount=-F("amount")),
+                condition=Q(fund_amount=F("amount") - F("tax_amount"))
+                | Q(fund_amount=F("tax_amount") - F("amount")),
                 name="vf_entry_fund_effect",
+            ),
+            models.CheckConstraint(
+                condition=Q(tax_amount__gte=0) & Q(tax_amount__lt=F("amount")),
+                name="vf_entry_tax_below_amount",
             ),
         ]
         indexes = [
@@ -642,3 +682,212 @@ class BankReconciliation(models.Model):
     @property
     def difference(self) -> int:
         return self.statement_balance - self.book_balance
+
+
+# --- tax book (Buku Pembantu Pajak) ---------------------------------------------------------
+
+
+class TaxRate(models.Model):
+    """A tax the treasurer withholds from a payee (PPN, PPh 21/22/23, pajak daerah), at a
+    rate valid from ``year_from`` to ``year_to`` (open-ended when empty). Loaded from
+    ``data/tax_rates.json``; provincial staff change rates by adding a new period. The
+    withheld amount is owed on the tax-payable account ``account_code`` of the chart."""
+
+    code = models.CharField(_("code"), max_length=12)
+    name = models.CharField(_("name"), max_length=80)
+    name_en = models.CharField(_("name in English"), max_length=80, blank=True)
+    account_code = models.CharField(_("tax-payable account"), max_length=12)
+    rate_bp = models.PositiveIntegerField(
+        _("rate (hundredths of a percent)"), help_text=_("200 means 2%; 1100 means 11%.")
+    )
+    year_from = models.PositiveSmallIntegerField(_("from year"))
+    year_to = models.PositiveSmallIntegerField(_("until year"), null=True, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("tax rate")
+        verbose_name_plural = _("tax rates")
+        ordering = ["position", "code", "-year_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "year_from"], name="vf_tax_rate_period"),
+            models.CheckConstraint(condition=Q(rate_bp__lte=10000), name="vf_tax_rate_max"),
+            models.CheckConstraint(
+                condition=Q(year_to__isnull=True) | Q(year_to__gte=F("year_from")),
+                name="vf_tax_rate_years",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.percent}%"
+
+    @property
+    def label(self) -> str:
+        if translation.get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+    @property
+    def percent(self) -> str:
+        whole, rest = divmod(self.rate_bp, 100)
+        return f"{whole},{rest:02d}".rstrip("0").rstrip(",") if rest else str(whole)
+
+
+class EntryTax(models.Model):
+    """One tax withheld on a spending entry (or cancelled by its reversal)."""
+
+    entry = models.ForeignKey(
+        Entry, verbose_name=_("transaction"), on_delete=models.CASCADE, related_name="taxes"
+    )
+    tax = models.ForeignKey(
+        TaxRate, verbose_name=_("tax"), on_delete=models.PROTECT, related_name="+"
+    )
+    base = models.BigIntegerField(_("taxed amount (DPP)"))
+    amount = models.BigIntegerField(_("tax withheld"))
+
+    class Meta:
+        verbose_name = _("tax withheld")
+        verbose_name_plural = _("taxes withheld")
+        ordering = ["entry", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="vf_entry_tax_positive"),
+            models.CheckConstraint(condition=Q(base__gte=0), name="vf_entry_tax_base"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry.number} · {self.tax.code} · {self.amount}"
+
+
+class TaxDeposit(models.Model):
+    """The deposit (setoran) of withheld tax to the state: its entry debits the
+    tax-payable account from cash or bank. Billing code and NTPN prove the payment."""
+
+    entry = models.OneToOneField(
+        Entry, verbose_name=_("transaction"), on_delete=models.CASCADE, related_name="deposit"
+    )
+    tax = models.ForeignKey(
+        TaxRate, verbose_name=_("tax"), on_delete=models.PROTECT, related_name="+"
+    )
+    billing_code = models.CharField(_("billing code"), max_length=20, blank=True)
+    ntpn = models.CharField(_("NTPN"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("tax deposit")
+        verbose_name_plural = _("tax deposits")
+        ordering = ["entry"]
+
+    def __str__(self) -> str:
+        return f"{self.entry.number} · {self.tax.code}"
+
+
+# --- bank statements, line by line ------------------------------------------------------------
+
+
+class BankStatement(models.Model):
+    """A bank statement file (rekening koran) the treasurer uploaded."""
+
+    desa_adat = models.ForeignKey(
+        DesaAdat,
+        verbose_name=_("customary village"),
+        on_delete=models.CASCADE,
+        related_name="statements",
+    )
+    file_name = models.CharField(_("file name"), max_length=120)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    start = models.DateField(_("first date"))
+    end = models.DateField(_("last date"))
+    uploaded_by = _user_field(_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bank statement")
+        verbose_name_plural = _("bank statements")
+        ordering = ["desa_adat", "-uploaded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["desa_adat", "sha256"], name="vf_statement_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.desa_adat} {self.start}..{self.end}"
+
+
+class StatementLine(models.Model):
+    """One line of a bank statement: + money into the account, - money out. Matched to at
+    most one bank-book entry, and an entry to at most one line."""
+
+    class MatchedBy(models.TextChoices):
+        AUTO = "auto", _("Automatically")
+        MANUAL = "manual", _("By hand")
+
+    statement = models.ForeignKey(
+        BankStatement, verbose_name=_("statement"), on_delete=models.CASCADE, related_name="lines"
+    )
+    desa_adat = models.ForeignKey(
+        DesaAdat, verbose_name=_("customary village"), on_delete=models.CASCADE, related_name="+"
+    )
+    row = models.PositiveIntegerField(_("row in the file"))
+    date = models.DateField(_("date"))
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    amount = models.BigIntegerField(_("amount"))
+    balance = models.BigIntegerField(_("balance"), null=True, blank=True)
+    entry = models.OneToOneField(
+        Entry,
+        verbose_name=_("matched transaction"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="statement_line",
+    )
+    matched_by = models.CharField(_("matched"), max_length=6, choices=MatchedBy.choices, blank=True)
+    matched_at = models.DateTimeField(_("matched at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bank statement line")
+        verbose_name_plural = _("bank statement lines")
+        ordering = ["desa_adat", "date", "statement", "row"]
+        indexes = [models.Index(fields=["desa_adat", "date"], name="vf_statement_line_date")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="vf_statement_line_not_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.amount}"
+
+    @property
+    def money_in(self) -> int:
+        return max(self.amount, 0)
+
+    @property
+    def money_out(self) -> int:
+        return max(-self.amount, 0)
+
+
+class ReconciledMonth(models.Model):
+    """A month whose bank statement lines and bank-book entries are all matched and whose
+    balances agree: who declared it complete, and when."""
+
+    desa_adat = models.ForeignKey(
+        DesaAdat,
+        verbose_name=_("customary village"),
+        on_delete=models.CASCADE,
+        related_name="reconciled_months",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    statement_balance = models.BigIntegerField(_("balance on the bank statement"))
+    book_balance = models.BigIntegerField(_("balance in the bank book"))
+    completed_by = _user_field(_("completed by"))
+    completed_at = models.DateTimeField(_("completed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reconciled month")
+        verbose_name_plural = _("reconciled months")
+        ordering = ["desa_adat", "-year", "-month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["desa_adat", "year", "month"], name="vf_reconciled_month_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.desa_adat} {self.year}-{self.month:02d}"

@@ -43,6 +43,19 @@ def is_staff_over(user, desa) -> bool:
     return _active(user) and scope.covers(user, STAFF_ROLES, desa.agency.region)
 
 
+def _secretary_posts(user):
+    """The current Penyarikan posts of the user (the secretary holds no core role)."""
+    from onedata.villagefinance.models import Officer
+
+    return Officer.objects.filter(
+        user=user, position=Officer.Position.PENYARIKAN, ended_on__isnull=True
+    )
+
+
+def is_current_secretary(user, desa) -> bool:
+    return _active(user) and _secretary_posts(user).filter(desa_adat=desa).exists()
+
+
 def villages_filter(user) -> Q:
     """A filter on DesaAdat for the villages the user may see."""
     if not _active(user):
@@ -50,16 +63,25 @@ def villages_filter(user) -> Q:
     if scope.is_platform_admin(user):
         return Q()
     own = [m.agency_id for m in scope.memberships_of(user) if m.role in OFFICER_ROLES]
-    return Q(agency_id__in=own) | scope.region_filter(
-        user, STAFF_ROLES, field="agency__region__code"
+    return (
+        Q(agency_id__in=own)
+        | Q(pk__in=_secretary_posts(user).values("desa_adat_id"))
+        | scope.region_filter(user, STAFF_ROLES, field="agency__region__code")
     )
 
 
 def can_view_village(user, desa) -> bool:
-    return bool(officer_roles(user, desa)) or is_staff_over(user, desa)
+    return (
+        bool(officer_roles(user, desa))
+        or is_staff_over(user, desa)
+        or is_current_secretary(user, desa)
+    )
 
 
 def can_record_entry(user, desa) -> bool:
+    """The treasurer of an active desa adat (a deactivated one keeps its books, read-only)."""
+    if not getattr(desa, "is_active", True):
+        return False
     return TREASURER in officer_roles(user, desa) or scope.is_platform_admin(user)
 
 
@@ -127,3 +149,64 @@ def can_view_reports(user, desa) -> bool:
 
 def can_view_public_summary(user, desa) -> bool:
     return desa.is_published or can_view_village(user, desa)
+
+
+# --- registry of desa adat and officers ---------------------------------------------------
+
+
+def can_view_registry(user) -> bool:
+    """The registry pages: regency and provincial staff."""
+    return can_view_province_dashboard(user)
+
+
+def can_register_village(user, regency) -> bool:
+    """Register a desa adat in a regency: staff whose reach covers it (the province's staff
+    everywhere, a regency's staff their own regency)."""
+    return _active(user) and regency is not None and scope.covers(user, STAFF_ROLES, regency)
+
+
+def can_edit_village(user, desa) -> bool:
+    """Edit, mark as sample, deactivate: staff over the desa adat."""
+    return is_staff_over(user, desa)
+
+
+def can_manage_officers(user, desa) -> bool:
+    """Appoint officers and end their terms: staff over the desa adat."""
+    return is_staff_over(user, desa)
+
+
+def registry_filter(user) -> Q:
+    """A filter on DesaAdat for the villages the user may edit in the registry."""
+    if not _active(user):
+        return Q(pk__in=[])
+    if scope.is_platform_admin(user):
+        return Q()
+    return scope.region_filter(user, STAFF_ROLES, field="agency__region__code")
+
+
+# --- tax book and line-by-line bank reconciliation ------------------------------------------
+
+
+def can_view_tax_book(user, desa) -> bool:
+    """The tax book (page, XLSX, PDF, API): whoever sees the village's reports."""
+    return can_view_reports(user, desa)
+
+
+def can_record_tax_deposit(user, desa) -> bool:
+    """Deposit withheld tax (setoran pajak): the treasurer, who pays it."""
+    return can_record_entry(user, desa)
+
+
+def can_edit_tax_rates(user) -> bool:
+    """Tax rates and their years: provincial staff, like the chart of accounts."""
+    return can_edit_chart(user)
+
+
+def can_view_statements(user, desa) -> bool:
+    """Uploaded bank statement lines and their matches."""
+    return can_view_village(user, desa)
+
+
+def can_match_statement(user, desa) -> bool:
+    """Upload a statement, match and unmatch lines, complete a month: the treasurer."""
+    return can_reconcile_bank(user, desa)

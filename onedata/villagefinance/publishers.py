@@ -83,7 +83,7 @@ def produce_realisation(now: datetime) -> list[dict]:
     groups = {
         (row["year"], row["group_code"]): row
         for row in Account.objects.filter(year__lte=last_year)
-        .exclude(kind=Kind.ASSET)
+        .exclude(kind__in=(Kind.ASSET, Kind.TAX))
         .values("year", "group_code", "group_name", "kind")
         .distinct()
         .order_by()

@@ -84,7 +84,7 @@ def cash_book(
 def _accounts(year: int):
     return list(
         Account.objects.filter(year=year)
-        .exclude(kind=Kind.ASSET)
+        .exclude(kind__in=(Kind.ASSET, Kind.TAX))  # balance-sheet accounts: no realisation
         .values("code", "name", "name_en", "kind", "group_code", "group_name", "group_name_en")
         .order_by("position", "code")
     )

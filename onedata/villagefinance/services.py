@@ -30,7 +30,7 @@ from onedata.core import audit
 from onedata.core.errors import Conflict, ValidationError
 from onedata.core.models import Agency, Region
 from onedata.core.uploads import RECEIPT_PHOTO, check_upload, original_display_name
-from onedata.villagefinance import imagehash, ledger, receipt_text
+from onedata.villagefinance import imagehash, ledger, receipt_index, receipt_text, tax_services
 from onedata.villagefinance.models import (
     Account,
     BankReconciliation,
@@ -336,7 +336,7 @@ def budget_set(
 ) -> BudgetLine:
     """Set the year's budget of an account; a change to an existing line is an amendment
     (kept with its reason)."""
-    if account.kind == Kind.ASSET:
+    if account.kind in (Kind.ASSET, Kind.TAX):
         raise ValidationError.for_field("account", _("Cash and bank accounts have no budget."))
     if not isinstance(amount, int) or amount < 0 or amount > MAX_AMOUNT:
         raise ValidationError.for_field(
@@ -410,6 +410,7 @@ def receipt_store(*, actor, desa: DesaAdat, upload, field: str = "receipt") -> R
             height=checked.height,
             sha256=checked.sha256,
             phash=phash,
+            **imagehash.band_values(phash),
             duplicate_of=duplicate,
             original_name=original_display_name(getattr(upload, "name", "")),
             uploaded_by=actor if getattr(actor, "pk", None) else None,
@@ -425,25 +426,13 @@ def receipt_store(*, actor, desa: DesaAdat, upload, field: str = "receipt") -> R
 
 def _earlier_duplicate(desa: DesaAdat, sha256: str, phash: str) -> Receipt | None:
     """The village's earlier receipt with the same bytes, or a perceptual hash at most
-    ``imagehash.DUPLICATE_DISTANCE`` bits away.
-
-    The near search reads the village's hashes (one query, two short columns) and counts
-    bits in Python. A pure SQL version (16-bit pieces compared with SUBSTR) was measured
-    slower on both engines (bench ``receipt`` figures in docs/villagefinance.md); a fast
-    query needs stored, indexed hash bands, which is listed as not done."""
+    ``imagehash.DUPLICATE_DISTANCE`` bits away (found through the indexed hash bands,
+    ``receipt_index.near``; bench ``receipts.*`` figures compare it with a full scan)."""
     exact = Receipt.objects.filter(desa_adat=desa, sha256=sha256).order_by("pk").first()
     if exact is not None or not phash:
         return exact
-    for pk, other in (
-        Receipt.objects.filter(desa_adat=desa)
-        .exclude(phash="")
-        .order_by("pk")
-        .values_list("pk", "phash")
-        .iterator(chunk_size=2000)
-    ):
-        if imagehash.is_duplicate(phash, other):
-            return Receipt.objects.get(pk=pk)
-    return None
+    found = receipt_index.near(phash, desa_id=desa.pk)
+    return Receipt.objects.get(pk=found[0]) if found else None
 
 
 def receipt_open(receipt: Receipt):
@@ -516,7 +505,7 @@ def _validate_entry(
         fail("date", _("The month of this date is closed (its report is approved)."))
     else:
         date_ok = True
-    if kind not in (Kind.INCOME, Kind.SPENDING, Kind.FINANCING_IN, Kind.FINANCING_OUT):
+    if kind not in (Kind.INCOME, Kind.SPENDING, Kind.FINANCING_IN, Kind.FINANCING_OUT, Kind.TAX):
         fail("kind", _("Choose income or spending."))
     if account is None:
         fail("account", _("Choose what the money is for."))
@@ -552,8 +541,12 @@ def entry_record(
     receipt: Receipt | None = None,
     grant_stage: GrantStage | None = None,
     today: date | None = None,
+    taxes: list | None = None,
 ) -> Posted:
     """Record an income, spending or financing transaction and post its double entry.
+
+    ``taxes``: ``tax_services.Withholding`` items withheld from the payee of a spending;
+    they are credited to tax-payable accounts and the fund pays the rest.
 
     Refused: amount not above zero, a future date or one in a closed month, an account of
     the wrong kind, money out beyond the fund's balance, and (when the village's budget
@@ -575,8 +568,16 @@ def entry_record(
         fields.setdefault("receipt", []).append(_("This receipt belongs to another village."))
     if grant_stage is not None and grant_stage.grant.desa_adat_id != desa.pk:
         fields.setdefault("grant_stage", []).append(_("This grant is for another village."))
+    taxes = list(taxes or [])
+    for name, errors in tax_services.check_withholdings(
+        kind=kind, day=date, amount=amount, withholdings=taxes
+    ).items():
+        fields.setdefault(name, []).extend(errors)
     if fields:
         raise ValidationError(_("Please check what you entered."), fields=fields)
+    withheld = sum(item.amount for item in taxes)
+    if taxes:
+        tax_services.tax_accounts_ensure(account.year)
     with transaction.atomic():
         locked = DesaAdat.objects.select_for_update().get(pk=desa.pk)
         if _closed(locked, date):  # closed while we waited for the lock
@@ -589,7 +590,7 @@ def entry_record(
             over, warning = _charge_budget(locked, account, amount)
             if warning:
                 warnings.append(warning)
-        delta = ledger.fund_delta(kind=kind, amount=amount)
+        delta = ledger.fund_delta(kind=kind, amount=amount, withheld=withheld)
         _move_fund(locked, fund, delta)
         entry = Entry.objects.create(
             desa_adat=locked,
@@ -599,6 +600,7 @@ def entry_record(
             account=account,
             fund=fund,
             amount=amount,
+            tax_amount=withheld,
             account_amount=amount,
             fund_amount=delta,
             description=description.strip()[:300],
@@ -608,8 +610,15 @@ def entry_record(
             over_budget=over,
             created_by=actor if getattr(actor, "pk", None) else None,
         )
-        lines = ledger.entry_lines(kind=kind, fund=fund, account=account.code, amount=amount)
+        lines = ledger.entry_lines(
+            kind=kind,
+            fund=fund,
+            account=account.code,
+            amount=amount,
+            withheld=tax_services.withheld_by_account(taxes),
+        )
         _post_lines(entry, lines)
+        tax_services.withholdings_store(entry, taxes)
         audit.record(
             actor=actor,
             action="villagefinance.entry_record",
@@ -619,6 +628,7 @@ def entry_record(
                 "account": account.code,
                 "fund": fund,
                 "amount": amount,
+                "taxes": {item.tax.code: item.amount for item in taxes},
                 "date": date.isoformat(),
                 "over_budget": over,
             },
@@ -870,6 +880,7 @@ def entry_reverse(
             account=entry.account,
             fund=entry.fund,
             amount=entry.amount,
+            tax_amount=entry.tax_amount,
             account_amount=-entry.account_amount,
             fund_amount=-entry.fund_amount,
             description=(
@@ -885,6 +896,7 @@ def entry_reverse(
             for line in entry.lines.select_related("account")
         ]
         _post_lines(reversal, ledger.reversal_lines(original))
+        tax_services.withholdings_copy(entry, reversal)
         audit.record(
             actor=actor,
             action="villagefinance.entry_reverse",

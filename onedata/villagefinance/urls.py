@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onedata.villagefinance import views
+from onedata.villagefinance import registry_views, statement_views, tax_views, views
 
 app_name = "villagefinance"
 
@@ -39,4 +39,31 @@ urlpatterns = [
     path("bagan-akun/<int:account_id>/", views.chart_account, name="chart_account"),
     path("kuitansi/<int:receipt_id>/", views.receipt_file, name="receipt_file"),
     path("publik/<int:pk>/", views.public, name="public"),
+    # Tax book (Buku Pembantu Pajak) and line-by-line bank reconciliation.
+    path("desa/<int:pk>/pajak/", tax_views.tax_book, name="tax_book"),
+    path("desa/<int:pk>/pajak/setor/", tax_views.tax_deposit_new, name="tax_deposit_new"),
+    path("tarif-pajak/", tax_views.tax_rates, name="tax_rates"),
+    path("desa/<int:pk>/rekening-koran/", statement_views.statement_page, name="statements"),
+    path(
+        "desa/<int:pk>/rekening-koran/aksi/",
+        statement_views.statement_action,
+        name="statement_action",
+    ),
+    path(
+        "desa/<int:pk>/rekening-koran/templat.csv",
+        statement_views.statement_template,
+        name="statement_template",
+    ),
+    # The registry of desa adat and their officers (regency and provincial staff).
+    path("registri/", registry_views.registry_list, name="registry"),
+    path("registri/baru/", registry_views.registry_new, name="registry_new"),
+    path("registri/<int:pk>/", registry_views.registry_detail, name="registry_detail"),
+    path("registri/<int:pk>/ubah/", registry_views.registry_edit, name="registry_edit"),
+    path("registri/<int:pk>/status/", registry_views.registry_status, name="registry_status"),
+    path("registri/<int:pk>/pengurus/baru/", registry_views.officer_new, name="officer_new"),
+    path(
+        "registri/<int:pk>/pengurus/<int:officer_id>/akhiri/",
+        registry_views.officer_end,
+        name="officer_end",
+    ),
 ]

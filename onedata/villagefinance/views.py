@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from onedata.core.errors import DomainError
 from onedata.core.forms import apply_error
-from onedata.villagefinance import permissions, selectors, services
+from onedata.villagefinance import permissions, selectors, services, tax_services
 from onedata.villagefinance.forms import (
     AccountCreateForm,
     AccountEditForm,
@@ -126,13 +126,17 @@ def home(request):
             "income_actual": sum(s.income_actual for s in summaries),
             "spending_actual": sum(s.spending_actual for s in summaries),
             "spending_budget": sum(s.spending_budget for s in summaries),
+            "can_view_registry": permissions.can_view_registry(user),
             "anomalies": selectors.anomalies(visible, year, limit=10)
+            if permissions.can_view_province_dashboard(user)
+            else [],
+            "tax_overdue": tax_services.overdue_villages(visible, limit=10)
             if permissions.can_view_province_dashboard(user)
             else [],
         }
         return render(request, "villagefinance/dashboard.html", context)
     published = (
-        DesaAdat.objects.filter(is_published=True)
+        DesaAdat.objects.filter(is_published=True, is_active=True)
         .select_related("agency", "regency")
         .order_by("regency__code", "agency__name")[:200]
     )
@@ -170,6 +174,7 @@ def village(request, pk: int):
             "can_approve": permissions.can_approve_month(request.user, desa),
             "pending_reports": list(pending),
             "drafts": [d for d in drafts if d.slug],
+            "tax_overdue": tax_services.overdue_labelled(desa),
             "year": timezone.localdate().year,
         },
     )
@@ -224,6 +229,7 @@ def entry_new(request, pk: int, kind: str):
         accounts=accounts,
         stages=stages,
         initial=initial,
+        tax_rates=tax_services.rates_for(year) if entry_kind == Kind.SPENDING else (),
     )
     if draft is not None and request.method == "GET" and draft.date is None:
         form.fields["date"].initial = None
@@ -269,6 +275,7 @@ def entry_new(request, pk: int, kind: str):
                 "grant_stage": next(
                     (st for st in stages if str(st.pk) == data.get("grant_stage")), None
                 ),
+                "taxes": form.withholdings(),
             }
             try:
                 if draft is not None:
@@ -644,7 +651,7 @@ def budget(request, pk: int):
     services.chart_load(year=year)
     accounts = list(
         Account.objects.filter(year=year, is_active=True)
-        .exclude(kind=Kind.ASSET)
+        .exclude(kind__in=(Kind.ASSET, Kind.TAX))
         .order_by("position")
     )
     can_edit = permissions.can_manage_budget(request.user, desa)

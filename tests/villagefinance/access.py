@@ -16,7 +16,7 @@ from PIL import Image
 
 from onedata.core.models import Agency, Membership, Region
 from onedata.core.roles import Role
-from onedata.villagefinance import services
+from onedata.villagefinance import registry, services
 from onedata.villagefinance.models import Account
 from tests.access.matrix import Actor, Case, logged_in, public
 
@@ -128,7 +128,13 @@ def extend_world(world):
     draft = services.entry_draft_save(
         actor=actor, desa=desa, kind="spending", description="Belum selesai"
     )
+    officer = registry.officer_appoint(
+        actor="test",
+        desa=desa,
+        data=registry.OfficerInput(position="penyarikan", name="Penyarikan Matrix", account="none"),
+    )
     world.extra["vf"] = {
+        "officer": officer,
         "draft": draft,
         "desa": desa,
         "income": income,
@@ -138,6 +144,7 @@ def extend_world(world):
         "stage_sent": first,
         "year": year,
     }
+    _extend_tax_world(world)
 
 
 def vf(world, key):
@@ -443,3 +450,331 @@ CASES = {
         Case("GET", lambda w: f"{API}/open/realisation", public)
     ],
 }
+
+
+# --- registry of desa adat and officers; drafts in the API ----------------------------------
+
+
+def any_staff(actor: Actor) -> bool:
+    """The registry list: staff of any region (each sees their own villages)."""
+    return actor.role in (ADMIN, STAFF)
+
+
+def _registry_form(w):
+    village = Region.objects.filter(level="village", code__startswith="51.03.").first()
+    return {
+        "action": "save",
+        "name": "Desa Adat Matrix Baru",
+        "regency": "51.03",
+        "districts": [village.parent.code],
+        "villages": [village.code],
+    }
+
+
+def _registry_json(w):
+    data = _registry_form(w)
+    return {k: data[k] for k in ("name", "regency", "districts", "villages")}
+
+
+def _registry(w, suffix=""):
+    return f"/sikuat/registri/{_desa(w)}/{suffix}"
+
+
+def _draft_api(w, suffix=""):
+    return f"{API}/{_desa(w)}/drafts{suffix}"
+
+
+CASES.update(
+    {
+        "villagefinance:registry": [Case("GET", lambda w: "/sikuat/registri/", any_staff)],
+        "villagefinance:registry_new": [
+            Case("GET", lambda w: "/sikuat/registri/baru/", any_staff),
+            Case("POST", lambda w: "/sikuat/registri/baru/", staff, data=_registry_form),
+        ],
+        "villagefinance:registry_detail": [Case("GET", lambda w: _registry(w), staff)],
+        "villagefinance:registry_edit": [
+            Case("GET", lambda w: _registry(w, "ubah/"), staff),
+            Case("POST", lambda w: _registry(w, "ubah/"), staff, data=_registry_form),
+        ],
+        "villagefinance:registry_status": [
+            Case("POST", lambda w: _registry(w, "status/"), staff, data=lambda w: {"active": "0"})
+        ],
+        "villagefinance:officer_new": [
+            Case("GET", lambda w: _registry(w, "pengurus/baru/"), staff),
+            Case(
+                "POST",
+                lambda w: _registry(w, "pengurus/baru/"),
+                staff,
+                data=lambda w: {"position": "bendesa", "account": "none", "name": "I Made"},
+            ),
+        ],
+        "villagefinance:officer_end": [
+            Case(
+                "POST",
+                lambda w: _registry(w, f"pengurus/{vf(w, 'officer').pk}/akhiri/"),
+                staff,
+            )
+        ],
+        "api:villagefinance_registry_list": [Case("GET", lambda w: f"{API}/registry/", any_staff)],
+        "api:villagefinance_registry_create": [
+            Case("POST", lambda w: f"{API}/registry/", staff, json=True, data=_registry_json)
+        ],
+        "api:villagefinance_registry_detail": [
+            Case("GET", lambda w: f"{API}/registry/{_desa(w)}", staff)
+        ],
+        "api:villagefinance_registry_update": [
+            Case(
+                "PATCH",
+                lambda w: f"{API}/registry/{_desa(w)}",
+                staff,
+                json=True,
+                data=lambda w: {"is_sample": True},
+            )
+        ],
+        "api:villagefinance_officer_appoint": [
+            Case(
+                "POST",
+                lambda w: f"{API}/registry/{_desa(w)}/officers",
+                staff,
+                json=True,
+                data=lambda w: {"position": "bendesa", "account": "none", "name": "I Made"},
+            )
+        ],
+        "api:villagefinance_officer_end": [
+            Case(
+                "POST",
+                lambda w: f"{API}/registry/{_desa(w)}/officers/{vf(w, 'officer').pk}/end",
+                staff,
+                json=True,
+                data=lambda w: {},
+            )
+        ],
+        "api:villagefinance_draft_list": [Case("GET", lambda w: _draft_api(w), viewer)],
+        "api:villagefinance_draft_detail": [
+            Case("GET", lambda w: _draft_api(w, f"/{vf(w, 'draft').pk}"), viewer)
+        ],
+        "api:villagefinance_draft_create": [
+            Case(
+                "POST",
+                lambda w: _draft_api(w),
+                treasurer,
+                data=lambda w: {"kind": "spending", "description": "Canang"},
+            )
+        ],
+        "api:villagefinance_draft_update": [
+            Case(
+                "POST",
+                lambda w: _draft_api(w, f"/{vf(w, 'draft').pk}"),
+                treasurer,
+                data=lambda w: {"description": "Canang"},
+            )
+        ],
+        "api:villagefinance_draft_delete": [
+            Case("DELETE", lambda w: _draft_api(w, f"/{vf(w, 'draft').pk}"), treasurer)
+        ],
+        "api:villagefinance_draft_submit": [
+            Case(
+                "POST",
+                lambda w: _draft_api(w, f"/{vf(w, 'draft').pk}/submit"),
+                treasurer,
+                data=lambda w: {"amount": "1000"},
+            )
+        ],
+    }
+)
+
+
+# --- tax book and line-by-line bank reconciliation ------------------------------------------
+
+
+def _extend_tax_world(world):
+    """A spending with PPh 23 withheld (so a deposit is owed), bank money, and one
+    uploaded statement with a matched and an unmatched line."""
+    from onedata.villagefinance import statement_services, tax_services
+
+    desa, year = vf(world, "desa"), vf(world, "year")
+    actor = world.users[Actor(TREASURER, "own")]
+    day = date(year, 1, 1)
+    services.entry_record(
+        actor=actor,
+        desa=desa,
+        date=day,
+        kind="income",
+        account=Account.objects.get(year=year, code="4.1.1"),
+        fund="bank",
+        amount=3_000_000,
+        description="BKK",
+        today=day,
+    )
+    pph23 = next(r for r in tax_services.rates_for(year) if r.code == "pph23")
+    taxed = services.entry_record(
+        actor=actor,
+        desa=desa,
+        date=day,
+        kind="spending",
+        account=Account.objects.get(year=year, code="5.3.3"),
+        fund="bank",
+        amount=1_000_000,
+        description="Jasa tukang",
+        today=day,
+        taxes=[tax_services.withholding_for(pph23, 1_000_000)],
+    ).entry
+    statement = statement_services.statement_upload(
+        actor=actor,
+        desa=desa,
+        content=(
+            "Tanggal;Keterangan;Debit;Kredit;Saldo\n"
+            f"01/01/{year};BKK;;3.000.000;3.000.000\n"
+            f"02/01/{year};Bunga;;1.234;3.001.234\n"
+        ).encode(),
+        file_name="rk.csv",
+    )
+    world.extra["vf"].update(
+        {
+            "taxed": taxed,
+            "line_matched": statement.lines.get(amount=3_000_000),
+            "line_open": statement.lines.get(amount=1_234),
+        }
+    )
+
+
+def _statement_upload(w):
+    upload = io.BytesIO(
+        f"Tanggal;Keterangan;Debit;Kredit;Saldo\n05/01/{vf(w, 'year')};Biaya;5.000;;1\n".encode()
+    )
+    upload.name = "rk2.csv"
+    return {"file": upload}
+
+
+def _deposit_form(w):
+    return {
+        "tax": "pph23",
+        "amount": "20.000",
+        "date": _today(w),
+        "fund": "bank",
+        "billing_code": "",
+        "ntpn": "",
+    }
+
+
+def _line(w, key: str) -> int:
+    return vf(w, key).pk
+
+
+CASES.update(
+    {
+        "villagefinance:tax_book": [
+            Case("GET", lambda w: f"/sikuat/desa/{_desa(w)}/pajak/", viewer),
+            Case("GET", lambda w: f"/sikuat/desa/{_desa(w)}/pajak/?format=xlsx", viewer),
+        ],
+        "villagefinance:tax_deposit_new": [
+            Case("GET", lambda w: f"/sikuat/desa/{_desa(w)}/pajak/setor/", treasurer),
+            Case(
+                "POST",
+                lambda w: f"/sikuat/desa/{_desa(w)}/pajak/setor/",
+                treasurer,
+                data=_deposit_form,
+            ),
+        ],
+        "villagefinance:tax_rates": [
+            Case("GET", lambda w: "/sikuat/tarif-pajak/", logged_in),
+            Case(
+                "POST",
+                lambda w: "/sikuat/tarif-pajak/",
+                province_staff,
+                data=lambda w: {"code": "pph23", "rate": "2", "year_from": "2099"},
+            ),
+        ],
+        "villagefinance:statements": [
+            Case("GET", lambda w: f"/sikuat/desa/{_desa(w)}/rekening-koran/", viewer),
+            Case(
+                "POST",
+                lambda w: f"/sikuat/desa/{_desa(w)}/rekening-koran/",
+                treasurer,
+                data=_statement_upload,
+            ),
+        ],
+        "villagefinance:statement_action": [
+            Case(
+                "POST",
+                lambda w: f"/sikuat/desa/{_desa(w)}/rekening-koran/aksi/",
+                treasurer,
+                data=lambda w: {"action": "auto"},
+            ),
+        ],
+        "villagefinance:statement_template": [
+            Case("GET", lambda w: f"/sikuat/desa/{_desa(w)}/rekening-koran/templat.csv", viewer)
+        ],
+        "api:villagefinance_tax_rates": [Case("GET", lambda w: f"{API}/tax-rates", logged_in)],
+        "api:villagefinance_tax_book": [
+            Case("GET", lambda w: f"{API}/{_desa(w)}/reports/tax", viewer)
+        ],
+        "api:villagefinance_tax_deposit_list": [
+            Case("GET", lambda w: f"{API}/{_desa(w)}/tax-deposits", viewer)
+        ],
+        "api:villagefinance_tax_deposit_create": [
+            Case(
+                "POST",
+                lambda w: f"{API}/{_desa(w)}/tax-deposits",
+                treasurer,
+                data=lambda w: {"tax": "pph23", "date": _today(w), "amount": 20_000},
+                json=True,
+            )
+        ],
+        "api:villagefinance_spending_with_tax": [
+            Case(
+                "POST",
+                lambda w: f"{API}/{_desa(w)}/spending-with-tax",
+                treasurer,
+                data=lambda w: {
+                    "date": _today(w),
+                    "account": "5.3.3",
+                    "amount": 100_000,
+                    "fund": "bank",
+                    "description": "Jasa",
+                    "taxes": [{"tax": "pph23"}],
+                },
+                json=True,
+            )
+        ],
+        "api:villagefinance_statement_upload": [
+            Case(
+                "POST", lambda w: f"{API}/{_desa(w)}/statements", treasurer, data=_statement_upload
+            )
+        ],
+        "api:villagefinance_statement_lines": [
+            Case("GET", lambda w: f"{API}/{_desa(w)}/statements/lines", viewer)
+        ],
+        "api:villagefinance_statement_auto_match": [
+            Case("POST", lambda w: f"{API}/{_desa(w)}/statements/match", treasurer)
+        ],
+        "api:villagefinance_statement_match": [
+            Case(
+                "PUT",
+                lambda w: f"{API}/{_desa(w)}/statements/lines/{_line(w, 'line_open')}/match",
+                treasurer,
+                data=lambda w: {"entry_id": vf(w, "taxed").pk},
+                json=True,
+            )
+        ],
+        "api:villagefinance_statement_unmatch": [
+            Case(
+                "DELETE",
+                lambda w: f"{API}/{_desa(w)}/statements/lines/{_line(w, 'line_matched')}/match",
+                treasurer,
+            )
+        ],
+        "api:villagefinance_statement_month": [
+            Case("GET", lambda w: f"{API}/{_desa(w)}/statements/months/{vf(w, 'year')}/1", viewer)
+        ],
+        "api:villagefinance_statement_month_complete": [
+            Case(
+                "POST",
+                lambda w: f"{API}/{_desa(w)}/statements/months/{vf(w, 'year')}/1/complete",
+                treasurer,
+                data=lambda w: {},
+                json=True,
+            )
+        ],
+    }
+)

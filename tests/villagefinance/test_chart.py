@@ -1,6 +1,8 @@
 """The chart of accounts by year, edited by provincial staff: add, rename, take out of use,
 delete only when unused; the page and the API keep the same rules."""
 
+from datetime import date
+
 import pytest
 
 from onedata.core.errors import Conflict, ValidationError
@@ -138,3 +140,86 @@ def test_chart_api_lists_adds_renames_and_refuses_deleting_a_used_account(
     assert client.delete(f"/api/v1/villages/chart/accounts/{new_id}").status_code == 204
     refused = client_for(treasurer).delete(f"/api/v1/villages/chart/accounts/{new_id}")
     assert refused.status_code == 403
+
+
+# --- versioned by year ----------------------------------------------------------------------
+
+
+def _chart_picture(year: int) -> list[tuple]:
+    return list(
+        Account.objects.filter(year=year)
+        .order_by("code")
+        .values_list("code", "name", "name_en", "kind", "group_code", "is_active")
+    )
+
+
+def _report_picture(village, year: int) -> list[tuple]:
+    result = selectors.realisation(village, year)
+    return [
+        (line.code, line.name, line.budget, line.actual)
+        for group in result.groups
+        for line in group.lines
+    ]
+
+
+def test_a_new_year_starts_as_a_copy_of_the_previous_one_with_its_edits(chart, staff):
+    admin = staff["province_admin"]
+    services.account_update(actor=admin, account=account("5.5.9"), name="Lainnya", is_active=False)
+    services.account_create(
+        actor=admin, year=YEAR, group_code="5.1", code="5.1.8", name="Pura subak"
+    )
+    assert (
+        services.chart_load(year=YEAR + 1, actor=admin) == Account.objects.filter(year=YEAR).count()
+    )
+    assert _chart_picture(YEAR + 1) == _chart_picture(YEAR)
+    assert services.chart_load(year=YEAR + 1, actor=admin) == 0  # idempotent
+
+
+def test_editing_one_years_chart_never_changes_another_year_or_its_reports(
+    funded, treasurer, staff
+):
+    """Rename, take out of use, add and delete in next year's chart: this year's chart and
+    this year's realisation report (names, budgets, actuals) stay exactly as they were;
+    and the other way round."""
+    admin = staff["province_admin"]
+    spend(funded, treasurer, 400_000)
+    services.chart_load(year=YEAR + 1, actor=admin)
+    chart_before, report_before = _chart_picture(YEAR), _report_picture(funded, YEAR)
+
+    services.account_update(
+        actor=admin, account=account("5.1.1", YEAR + 1), name="Upacara (baru)", is_active=True
+    )
+    services.account_update(
+        actor=admin, account=account("4.3.1", YEAR + 1), name="Punia", is_active=False
+    )
+    added = services.account_create(
+        actor=admin, year=YEAR + 1, group_code="5.1", code="5.1.9", name="Pelinggih"
+    )
+    services.account_delete(actor=admin, account=account("5.5.9", YEAR + 1))
+    assert _chart_picture(YEAR) == chart_before
+    assert _report_picture(funded, YEAR) == report_before
+    assert not Account.objects.filter(year=YEAR, code="5.1.9").exists()
+    assert Account.objects.filter(year=YEAR, code="5.5.9").exists()
+    assert account("4.3.1").is_active
+    next_chart_before = _chart_picture(YEAR + 1)
+
+    services.account_update(actor=admin, account=account("5.1.1"), name="Yadnya", is_active=True)
+    assert _chart_picture(YEAR + 1) == next_chart_before
+    assert added.year == YEAR + 1
+
+
+def test_entries_take_the_chart_of_their_own_year(funded, treasurer, staff):
+    services.chart_load(year=YEAR + 1, actor=staff["province_admin"])
+    with pytest.raises(ValidationError) as caught:
+        services.entry_record(
+            actor=treasurer,
+            desa=funded,
+            date=date(YEAR, 6, 1),
+            kind="spending",
+            account=account("5.1.1", YEAR + 1),
+            fund="cash",
+            amount=1_000,
+            description="Canang",
+            today=date(YEAR, 6, 1),
+        )
+    assert "account" in caught.value.fields

@@ -95,31 +95,73 @@ def _flip(phash: str, bits: list[int]) -> str:
     return f"{value:064x}"
 
 
-@pytest.mark.django_db
-def test_near_duplicate_search_runs_in_the_database_and_matches_the_bit_distance(
-    village, django_assert_num_queries
-):
+def _receipt(village, phash: str, n: int):
     from onedata.villagefinance.models import Receipt
 
+    return Receipt.objects.create(
+        desa_adat=village,
+        path=f"r{n}",
+        content_type="image/jpeg",
+        size=1,
+        sha256=f"{n:064x}",
+        phash=phash,
+        **imagehash.band_values(phash),
+    )
+
+
+@pytest.mark.django_db
+def test_near_duplicate_search_uses_the_band_index_and_matches_the_bit_distance(
+    village, django_assert_num_queries
+):
     base = "f0e1d2c3b4a5968778695a4b3c2d1e0f" * 2
-    spread = [0, 17, 35, 52, 70, 99, 130, 161, 200, 240]  # 10 bits in 10 different pieces
-    kept = Receipt.objects.create(
-        desa_adat=village,
-        path="x",
-        content_type="image/jpeg",
-        size=1,
-        sha256="a" * 64,
-        phash=_flip(base, spread),
-    )
-    Receipt.objects.create(  # 11 bits away: not the same receipt
-        desa_adat=village,
-        path="y",
-        content_type="image/jpeg",
-        size=1,
-        sha256="b" * 64,
-        phash=_flip(base, [*spread[:9], 250, 251]),
-    )
-    with django_assert_num_queries(3):  # exact bytes, the near search, the found receipt
+    # 10 bits, one in each of 10 different bands: only the 11th band still agrees.
+    spread = [0, 24, 48, 72, 95, 118, 141, 164, 187, 210]
+    kept = _receipt(village, _flip(base, spread), 1)
+    _receipt(village, _flip(base, [*spread[:9], 250, 251]), 2)  # 11 bits away: not the same
+    with django_assert_num_queries(3):  # exact bytes, the band lookup, the found receipt
         assert services._earlier_duplicate(village, "c" * 64, base) == kept
-    far = _flip(base, [1, 18, 36, 53, 71, 100, 131, 162, 201, 241, 254])
+    far = _flip(base, [1, 25, 49, 73, 96, 119, 142, 165, 188, 211, 254])
     assert services._earlier_duplicate(village, "d" * 64, far) is None
+
+
+def test_bands_cover_every_bit_once():
+    assert sum(imagehash.BAND_WIDTHS) == imagehash.BITS == 256
+    assert len(imagehash.BAND_WIDTHS) == imagehash.DUPLICATE_DISTANCE + 1
+    assert max(imagehash.BAND_WIDTHS) <= 24  # fits a 32-bit integer column
+    for bit in range(256):
+        changed = imagehash.bands(_flip("0" * 64, [bit]))
+        assert sum(1 for value in changed if value) == 1
+
+
+def _spread(count: int) -> list[int]:
+    """``count`` bits in as many different bands as possible."""
+    starts = [sum(imagehash.BAND_WIDTHS[:band]) for band in range(imagehash.BAND_COUNT)]
+    return [starts[n % imagehash.BAND_COUNT] + n // imagehash.BAND_COUNT for n in range(count)]
+
+
+@pytest.mark.django_db
+def test_index_and_scan_agree_on_random_hashes(village, other_village):
+    """Random hashes plus planted neighbours at 0..12 bits (worst case: the changed bits
+    spread over as many bands as possible): the band index finds exactly what the full
+    scan finds, for one village and for the whole province."""
+    import random
+
+    from onedata.villagefinance import receipt_index
+
+    rng = random.Random(9)
+    queries = [f"{rng.getrandbits(256):064x}" for _ in range(20)]
+    stored = []
+    n = 0
+    for query in queries:
+        for flips in (0, 3, 9, 10, 11, 12):
+            bits = rng.sample(range(256), flips) if flips % 2 else _spread(flips)
+            n += 1
+            stored.append(_receipt(village if n % 3 else other_village, _flip(query, bits), n))
+    for _ in range(200):
+        n += 1
+        _receipt(village, f"{rng.getrandbits(256):064x}", n)
+    for query in queries:
+        for desa_id in (village.pk, other_village.pk, None):
+            by_index = receipt_index.near(query, desa_id=desa_id)
+            assert by_index == receipt_index.near_by_scan(query, desa_id=desa_id)
+        assert len(receipt_index.near(query)) == 4  # the planted 0, 3, 9 and 10 bits
