@@ -121,7 +121,18 @@ try:
     CLINICS_BOOKINGS_PER_HOUR_NIK = config.env_int(
         ENV, "CLINICS_BOOKINGS_PER_HOUR_NIK", 10, minimum=1
     )
+    # Reminders go this many minutes after a shift's start (no check-in) or end (no check-out).
+    ATTENDANCE_REMINDER_CHECKIN_MINUTES = config.env_int(
+        ENV, "ATTENDANCE_REMINDER_CHECKIN_MINUTES", 15, minimum=1
+    )
+    ATTENDANCE_REMINDER_CHECKOUT_MINUTES = config.env_int(
+        ENV, "ATTENDANCE_REMINDER_CHECKOUT_MINUTES", 15, minimum=1
+    )
     HOSPITALS_STALE_HOURS = config.env_int(ENV, "HOSPITALS_STALE_HOURS", 24, minimum=1)
+    # SIKUAT: withheld tax is overdue when not deposited by this day of the next month.
+    VILLAGEFINANCE_TAX_DUE_DAY = config.env_int(ENV, "VILLAGEFINANCE_TAX_DUE_DAY", 15, minimum=1)
+    # Data hub: the most rows one download of a filtered table holds (CSV, XLSX, JSON).
+    DATAHUB_EXPORT_MAX_ROWS = config.env_int(ENV, "DATAHUB_EXPORT_MAX_ROWS", 100_000, minimum=1)
     METRICS_TOKEN = ENV.get("METRICS_TOKEN", "")
     MAP_TILE_URL = ENV.get("MAP_TILE_URL", "")
     LOG_FORMAT = config.env_choice(ENV, "LOG_FORMAT", ("json", "text"), "json")

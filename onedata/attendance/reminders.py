@@ -40,11 +40,11 @@ _COUNTING = (CheckIn.Status.ACCEPTED, CheckIn.Status.PENDING)
 
 
 def checkin_after() -> timedelta:
-    return timedelta(minutes=int(getattr(settings, "ATTENDANCE_REMINDER_CHECKIN_MINUTES", 15)))
+    return timedelta(minutes=int(settings.ATTENDANCE_REMINDER_CHECKIN_MINUTES))
 
 
 def checkout_after() -> timedelta:
-    return timedelta(minutes=int(getattr(settings, "ATTENDANCE_REMINDER_CHECKOUT_MINUTES", 15)))
+    return timedelta(minutes=int(settings.ATTENDANCE_REMINDER_CHECKOUT_MINUTES))
 
 
 @dataclass(frozen=True)

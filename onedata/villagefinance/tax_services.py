@@ -43,7 +43,7 @@ NTPN = re.compile(r"^[0-9A-Z]{16}$")
 
 def due_day() -> int:
     """Day of the next month by which withheld tax must be deposited (setting)."""
-    return int(getattr(settings, "VILLAGEFINANCE_TAX_DUE_DAY", taxes.DEFAULT_DUE_DAY))
+    return int(settings.VILLAGEFINANCE_TAX_DUE_DAY)
 
 
 def _data() -> dict:
