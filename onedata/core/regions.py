@@ -6,7 +6,10 @@ import csv
 from collections.abc import Iterable
 from pathlib import Path
 
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from onedata.core.errors import ValidationError
@@ -72,5 +75,27 @@ def regions_load(*, path: Path = BALI_REGIONS_CSV) -> int:
     return len(rows)
 
 
-def known_district_codes() -> set[str]:
-    return set(Region.objects.filter(level=Region.Level.DISTRICT).values_list("code", flat=True))
+DISTRICT_CODES_KEY = "core:district-codes"
+
+
+def known_district_codes() -> frozenset[str]:
+    """The district codes a NIK may start with; cached, since every booking checks one.
+
+    The region tree changes a few times a year (``regions_load``); any save or delete of a
+    region drops the cached set, in every process that shares the cache.
+    """
+    codes = cache.get(DISTRICT_CODES_KEY)
+    if codes is None:
+        codes = frozenset(
+            Region.objects.filter(level=Region.Level.DISTRICT).values_list("code", flat=True)
+        )
+        cache.set(DISTRICT_CODES_KEY, codes, timeout=24 * 3600)
+    return codes
+
+
+@receiver(post_save, sender=Region)
+@receiver(post_delete, sender=Region)
+def _forget_district_codes(**_kwargs) -> None:
+    # After commit: a reader between the write and the commit would cache the old set.
+    transaction.on_commit(lambda: cache.delete(DISTRICT_CODES_KEY))
+    cache.delete(DISTRICT_CODES_KEY)
