@@ -357,7 +357,9 @@ def officer_appoint(*, actor, desa: DesaAdat, data: OfficerInput, today=None) ->
         for current in Officer.objects.filter(
             desa_adat=desa, position=data.position, ended_on__isnull=True
         ):
-            _end(actor=actor, officer=current, on=max(clean["since"], current.started_on or today))
+            term_end(
+                actor=actor, officer=current, on=max(clean["since"], current.started_on or today)
+            )
         officer = Officer.objects.create(
             desa_adat=desa,
             position=data.position,
@@ -402,13 +404,14 @@ def officer_end(*, actor, officer: Officer, on: date | None = None, today=None) 
     if officer.started_on and on < officer.started_on:
         raise ValidationError.for_field("ended_on", _("The term cannot end before it started."))
     with transaction.atomic():
-        officer = _end(actor=actor, officer=officer, on=on)
+        officer = term_end(actor=actor, officer=officer, on=on)
     if officer.user is not None:
         scope.forget(officer.user)
     return officer
 
 
-def _end(*, actor, officer: Officer, on: date) -> Officer:
+def term_end(*, actor, officer: Officer, on: date) -> Officer:
+    """End a term inside the caller's transaction: the row stays, the post's role goes."""
     locked = (
         Officer.objects.select_for_update().select_related("desa_adat__agency").get(pk=officer.pk)
     )

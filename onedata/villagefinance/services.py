@@ -30,7 +30,14 @@ from onedata.core import audit
 from onedata.core.errors import Conflict, ValidationError
 from onedata.core.models import Agency, Region
 from onedata.core.uploads import RECEIPT_PHOTO, check_upload, original_display_name
-from onedata.villagefinance import imagehash, ledger, receipt_index, receipt_text, tax_services
+from onedata.villagefinance import (
+    imagehash,
+    ledger,
+    receipt_index,
+    receipt_text,
+    registry,
+    tax_services,
+)
 from onedata.villagefinance.models import (
     Account,
     BankReconciliation,
@@ -305,7 +312,8 @@ def officer_set(
     phone: str = "",
     since: date | None = None,
 ) -> Officer:
-    """Appoint the current officer for a position (the previous one's term ends)."""
+    """Appoint the current officer for a position (the previous one's term, and with it
+    the post's role, ends: the same ending as ``registry.officer_appoint``)."""
     name = (name or "").strip()
     if not name:
         raise ValidationError.for_field("name", _("Give the officer's name."))
@@ -313,9 +321,10 @@ def officer_set(
         raise ValidationError.for_field("position", _("Choose a position."))
     today = timezone.localdate()
     with transaction.atomic():
-        Officer.objects.filter(desa_adat=desa, position=position, ended_on__isnull=True).update(
-            ended_on=today
-        )
+        for current in Officer.objects.filter(
+            desa_adat=desa, position=position, ended_on__isnull=True
+        ):
+            registry.term_end(actor=actor, officer=current, on=today)
         officer = Officer.objects.create(
             desa_adat=desa,
             position=position,
