@@ -4,7 +4,6 @@ receipt photo (shrunk and uploaded by the page's script) and sees it in the cash
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 from django.utils import timezone
@@ -15,13 +14,12 @@ try:
 except ImportError:  # conftest.py skips every test
     expect = None
 
-from onedata.core.models import Agency, Region
-from onedata.core.regions import regions_load
-from onedata.core.roles import Role
+from onedata.core.models import User
 from onedata.villagefinance import services
 from onedata.villagefinance.models import Account, Entry
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD
 from tests.e2e import browser
+from tests.e2e.villagefinance_world import sample_village
 
 pytestmark = pytest.mark.e2e
 PHONE = 360
@@ -31,31 +29,12 @@ DESKTOP = 1280
 @pytest.fixture
 def village(live_server, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    regions_load()
+    desa = sample_village(
+        slug="desa-adat-e2e", treasurer="patengen.e2e", fund="cash", amount=5_000_000
+    )
     year = timezone.localdate().year
-    services.chart_load(year=year)
-    region = Region.objects.filter(level="village", name__iexact="Kuta").first()
-    agency = Agency.objects.create(
-        slug="desa-adat-e2e",
-        name="Desa Adat Kuta (contoh)",
-        kind=Agency.Kind.DESA_ADAT,
-        region=region,
-        is_sample=True,
-    )
-    desa = services.desa_adat_register(actor="test", agency=agency)
-    treasurer = make_user("patengen.e2e", Role.VILLAGE_TREASURER, agency, name="Made Patengen")
-    services.entry_record(
-        actor=treasurer,
-        desa=desa,
-        date=date(year, 1, 2),
-        kind="income",
-        account=Account.objects.get(year=year, code="4.1.1"),
-        fund="cash",
-        amount=5_000_000,
-        description="BKK tahap 1",
-    )
     services.budget_set(
-        actor=treasurer,
+        actor=User.objects.get(username="patengen.e2e"),
         desa=desa,
         account=Account.objects.get(year=year, code="5.1.1"),
         amount=2_000_000,

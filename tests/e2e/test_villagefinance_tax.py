@@ -16,13 +16,11 @@ try:
 except ImportError:  # conftest.py skips every test
     expect = None
 
-from onedata.core.models import Agency, Region
-from onedata.core.regions import regions_load
-from onedata.core.roles import Role
 from onedata.villagefinance import services
 from onedata.villagefinance.models import Account, Entry, ReconciledMonth
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD
 from tests.e2e import browser
+from tests.e2e.villagefinance_world import sample_village
 
 pytestmark = pytest.mark.e2e
 PHONE = 360
@@ -32,28 +30,8 @@ DESKTOP = 1280
 @pytest.fixture
 def village(live_server, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    regions_load()
-    year = timezone.localdate().year
-    services.chart_load(year=year)
-    region = Region.objects.filter(level="village", name__iexact="Kuta").first()
-    agency = Agency.objects.create(
-        slug="desa-adat-pajak-e2e",
-        name="Desa Adat Kuta (contoh)",
-        kind=Agency.Kind.DESA_ADAT,
-        region=region,
-        is_sample=True,
-    )
-    desa = services.desa_adat_register(actor="test", agency=agency)
-    treasurer = make_user("patengen.pajak", Role.VILLAGE_TREASURER, agency, name="Made Patengen")
-    services.entry_record(
-        actor=treasurer,
-        desa=desa,
-        date=date(year, 1, 2),
-        kind="income",
-        account=Account.objects.get(year=year, code="4.1.1"),
-        fund="bank",
-        amount=20_000_000,
-        description="BKK tahap 1",
+    desa = sample_village(
+        slug="desa-adat-pajak-e2e", treasurer="patengen.pajak", fund="bank", amount=20_000_000
     )
     return desa
 
