@@ -15,7 +15,7 @@ from typing import Literal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from onedata.core.errors import NotAuthorized, NotFound, ValidationError
@@ -104,6 +104,23 @@ def _draft(desa: DesaAdat, draft_id: int) -> EntryDraft:
     return draft
 
 
+class DraftFields(Schema):
+    """A draft's fields as sent (multipart); a field left out keeps its saved value."""
+
+    date: Date | None = None
+    account: str | None = Field(None, max_length=12)
+    amount: str | None = Field(None, max_length=25, description="Rupiah: 150000 or 150.000")
+    fund: Literal["cash", "bank"] | None = None
+    description: str | None = Field(None, max_length=300)
+    counterparty: str | None = Field(None, max_length=150)
+    receipt_id: int | None = Field(None, ge=1, le=2**62)
+    grant_stage: int | None = Field(None, ge=1, le=2**62)
+
+
+class NewDraftFields(DraftFields):
+    kind: EntryKind
+
+
 class _Sent:
     """The fields of a request; ``None`` means "not sent" (keep the draft's value)."""
 
@@ -180,30 +197,12 @@ def villagefinance_draft_list(request, village_id: int):
 def villagefinance_draft_create(
     request,
     village_id: int,
-    kind: EntryKind = Form(...),  # noqa: B008 - Ninja parameter declaration
-    date: Date | None = Form(None),  # noqa: B008 - Ninja parameter declaration
-    account: str | None = Form(None, max_length=12),
-    amount: str | None = Form(None, max_length=25, description="Rupiah: 150000 or 150.000"),
-    fund: Literal["cash", "bank"] | None = Form(None),
-    description: str | None = Form(None, max_length=300),
-    counterparty: str | None = Form(None, max_length=150),
-    receipt_id: int | None = Form(None, ge=1, le=2**62),
-    grant_stage: int | None = Form(None, ge=1, le=2**62),
+    fields: Form[NewDraftFields],
     receipt: UploadedFile | None = File(None),  # noqa: B008 - Ninja parameter declaration
 ):
     """``problems`` lists, in the form's words, what must still be fixed before submit."""
     desa = _village(request, village_id, write=True)
-    sent = _Sent(
-        kind=kind,
-        date=date,
-        account=account,
-        amount=amount,
-        fund=fund,
-        description=description,
-        counterparty=counterparty,
-        receipt_id=receipt_id,
-        grant_stage=grant_stage,
-    )
+    sent = _Sent(**fields.dict())
     return Status(201, _draft_out(_save(request, desa, None, sent, receipt)))
 
 
@@ -222,28 +221,12 @@ def villagefinance_draft_update(
     request,
     village_id: int,
     draft_id: int,
-    date: Date | None = Form(None),  # noqa: B008 - Ninja parameter declaration
-    account: str | None = Form(None, max_length=12),
-    amount: str | None = Form(None, max_length=25),
-    fund: Literal["cash", "bank"] | None = Form(None),
-    description: str | None = Form(None, max_length=300),
-    counterparty: str | None = Form(None, max_length=150),
-    receipt_id: int | None = Form(None, ge=1, le=2**62),
-    grant_stage: int | None = Form(None, ge=1, le=2**62),
+    fields: Form[DraftFields],
     receipt: UploadedFile | None = File(None),  # noqa: B008 - Ninja parameter declaration
 ):
     desa = _village(request, village_id, write=True)
     draft = _draft(desa, draft_id)
-    sent = _Sent(
-        date=date,
-        account=account,
-        amount=amount,
-        fund=fund,
-        description=description,
-        counterparty=counterparty,
-        receipt_id=receipt_id,
-        grant_stage=grant_stage,
-    )
+    sent = _Sent(**fields.dict())
     return _draft_out(_save(request, desa, draft, sent, receipt))
 
 
@@ -263,30 +246,14 @@ def villagefinance_draft_submit(
     request,
     village_id: int,
     draft_id: int,
-    date: Date | None = Form(None),  # noqa: B008 - Ninja parameter declaration
-    account: str | None = Form(None, max_length=12),
-    amount: str | None = Form(None, max_length=25),
-    fund: Literal["cash", "bank"] | None = Form(None),
-    description: str | None = Form(None, max_length=300),
-    counterparty: str | None = Form(None, max_length=150),
-    receipt_id: int | None = Form(None, ge=1, le=2**62),
-    grant_stage: int | None = Form(None, ge=1, le=2**62),
+    fields: Form[DraftFields],
     receipt: UploadedFile | None = File(None),  # noqa: B008 - Ninja parameter declaration
 ):
     """What is sent is saved into the draft first (committed), then the draft is submitted:
     a refusal (422, the fields named as on the form) leaves the draft with everything."""
     desa = _village(request, village_id, write=True)
     draft = _draft(desa, draft_id)
-    sent = _Sent(
-        date=date,
-        account=account,
-        amount=amount,
-        fund=fund,
-        description=description,
-        counterparty=counterparty,
-        receipt_id=receipt_id,
-        grant_stage=grant_stage,
-    )
+    sent = _Sent(**fields.dict())
     values = _draft_values(request, desa, sent, draft, receipt)
     with transaction.atomic():
         draft = services.entry_draft_save(actor=request.user, desa=desa, draft=draft, **values)
