@@ -1,14 +1,14 @@
-"""The DataStore: loading tabular resources into rows of the database, and querying them.
+"""The DataStore: loading tabular resources into typed tables, and querying them.
 
-One loader interface, two adapters: PostgreSQL gets ``COPY ... FROM STDIN`` (psycopg 3),
-SQLite gets ``executemany`` in large batches. Rows are written under the table's next
-generation and switched live in one short transaction at the end, so a failed load
-leaves the previous table untouched and readable throughout (rows of a generation that
-is not live are never read, and a failed load deletes what it wrote).
+Each generation of a resource's table is its own physical table (``typed_tables``):
+PostgreSQL gets ``COPY ... FROM STDIN`` (psycopg 3), SQLite gets ``executemany`` in large
+batches. A load writes the next generation's table and switches it live in one short
+transaction at the end, so a failed load leaves the previous table untouched and
+readable throughout (a table that is not live is never read, and a failed load drops it).
 
 The load path is built for bulk: the file is read in batches of 20,000 rows, each
 batch's columns are type-checked, validated and encoded with C-level operations over
-whole columns (``tabular.Column``, ``tabular.BatchEncoder``), and the cyclic garbage
+whole columns (``tabular.Column``, ``typed_tables.copy_text``), and the cyclic garbage
 collector is paused while millions of short-lived objects go by.
 """
 
@@ -17,154 +17,22 @@ from __future__ import annotations
 import gc
 import json
 import logging
-from collections.abc import Callable, Iterable
-from contextlib import ExitStack, suppress
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
-from itertools import repeat
 from pathlib import Path
 
-from django.db import connection, transaction
-from django.db.models import Count, F, Window
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onedata.core.errors import ValidationError
-from onedata.datahub import tabular
-from onedata.datahub.models import DataRow, DataTable
+from onedata.datahub import tabular, typed_tables
+from onedata.datahub.models import DataTable
 
 logger = logging.getLogger("onedata.datahub")
 
 MAX_LIMIT = 32000
-ROW_TABLE = DataRow._meta.db_table
-
-
-# --- writing rows -------------------------------------------------------------------------
-
-
-class RowWriter:
-    """Writes rows (JSON object text, search text) of one table generation.
-
-    ``writes_while_inferring``: the adapter may write during the first read of the file,
-    with the types known so far (SQLite: each batch is its own short transaction, so the
-    site stays writable during a long load and the progress shows). When a column then
-    turns out to be text after numbers were written, ``discard()`` drops what was written
-    and a second read writes everything again with the final types.
-    """
-
-    writes_while_inferring = False
-
-    def __init__(self, table_id: int, generation: int):
-        self.table_id = table_id
-        self.generation = generation
-        self.count = 0
-
-    def write(self, rows: list[str], texts: list[str]) -> None:  # pragma: no cover
-        raise NotImplementedError
-
-    def flush(self) -> None:
-        """Make what was written so far durable enough to report progress after it."""
-
-    def close(self) -> None:
-        self.flush()
-
-    def discard(self) -> None:
-        """Remove every row written to this generation (none of it is live)."""
-        self.flush()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f'DELETE FROM "{ROW_TABLE}" WHERE table_id = %s AND generation = %s',  # noqa: S608 - our own table name
-                [self.table_id, self.generation],
-            )
-        self.count = 0
-
-
-class SqliteWriter(RowWriter):
-    """``executemany`` of the rows as the C code zips them, one transaction per batch."""
-
-    writes_while_inferring = True
-    SQL = (
-        f'INSERT INTO "{ROW_TABLE}" (table_id, generation, rownum, data, search) '  # noqa: S608 - our own table name
-        "VALUES (?, ?, ?, ?, ?)"
-    )
-
-    def write(self, rows, texts):
-        start = self.count + 1
-        params = zip(
-            repeat(self.table_id),
-            repeat(self.generation),
-            range(start, start + len(rows)),
-            rows,
-            texts,
-            strict=False,
-        )
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.connection.executemany(self.SQL, params)
-        self.count += len(rows)
-
-
-class PostgresWriter(RowWriter):
-    """``COPY ... FROM STDIN`` left open over several batches, so that the server stores one
-    batch while the next one is encoded. ``flush()`` ends the COPY: the connection is free
-    again, so the loader may record its progress (a query issued while a COPY is open
-    would wait on the COPY forever)."""
-
-    SQL = f'COPY "{ROW_TABLE}" (table_id, generation, rownum, data, search) FROM STDIN'
-
-    def __init__(self, table_id: int, generation: int):
-        super().__init__(table_id, generation)
-        self._open: ExitStack | None = None
-        self._copy = None
-        self.line = f"{table_id}\t{generation}\t%d\t%s\t%s"
-
-    def write(self, rows, texts):
-        if not rows:
-            return
-        if self._open is None:
-            self._open = ExitStack()
-            cursor = self._open.enter_context(connection.cursor())
-            self._copy = self._open.enter_context(cursor.cursor.copy(self.SQL))
-        # COPY's text format: a backslash is its escape character. JSON texts hold no
-        # tab or newline (JSON escapes them), and never a NUL, so the batch is escaped
-        # at once; search texts are raw cells and are escaped only when they need it.
-        data = "\x00".join(rows)
-        if "\\" in data:
-            rows = data.replace("\\", "\\\\").split("\x00")
-        words = "\x00".join(texts)
-        if "\x00" in words:
-            texts = [t.translate(_COPY_ESCAPES) for t in texts]
-        elif any(c in words for c in "\\\t\n\r"):
-            texts = words.translate(_COPY_ESCAPES).split("\x00")
-        start = self.count + 1
-        numbered = zip(range(start, start + len(rows)), rows, texts, strict=True)
-        self._copy.write("\n".join(map(self.line.__mod__, numbered)) + "\n")
-        self.count += len(rows)
-
-    def flush(self):
-        if self._open is not None:
-            open_copy, self._open, self._copy = self._open, None, None
-            open_copy.close()
-
-    def abort(self) -> None:
-        """End an open COPY after an error, without its rows."""
-        if self._open is not None:
-            open_copy, self._open, self._copy = self._open, None, None
-            error = RuntimeError("load stopped")
-            with suppress(Exception):
-                open_copy.__exit__(RuntimeError, error, None)
-
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value: str) -> str:
-    return value.translate(_COPY_ESCAPES) if value else value
-
-
-def row_writer(table_id: int, generation: int) -> RowWriter:
-    if connection.vendor == "postgresql":
-        return PostgresWriter(table_id, generation)
-    return SqliteWriter(table_id, generation)
 
 
 # --- loading ------------------------------------------------------------------------------
@@ -177,15 +45,18 @@ class LoadResult:
     report: dict
 
 
-def _set_progress(table_id: int, progress: int) -> None:
-    DataTable.objects.filter(pk=table_id).update(progress=min(100, max(0, progress)))
-
-
-# Column type changes that change how earlier rows were written: their cells were JSON
-# numbers or booleans (and left out of the search text), and must now be strings.
-_REWRITE_WHEN_TEXT = {tabular.INTEGER, tabular.NUMBER, tabular.BOOLEAN}
-# PostgreSQL: end the open COPY (and report progress) after about this many rows.
-PROGRESS_ROWS = 100_000
+def storage_type(declared: str | None, inferred: str | None) -> str:
+    """The column's type in the table: the steward's declared type when every value fits
+    it (the validation report lists those that do not, and the column then keeps its
+    text), else the inferred one."""
+    if declared is None:
+        return inferred or tabular.STRING
+    if inferred in (tabular.NULL, declared) or (declared, inferred) == (
+        tabular.NUMBER,
+        tabular.INTEGER,
+    ):
+        return declared
+    return tabular.STRING
 
 
 def load_file(
@@ -198,12 +69,12 @@ def load_file(
     """Infer (every value), validate, and write the next generation of ``table``.
 
     Raises ``tabular.TableError`` when the file cannot be read; the caller keeps the
-    previous generation. One read of the file checks and infers each batch; an adapter
-    that ``writes_while_inferring`` (SQLite) writes it at once, and the load ends there
-    unless a column turned from numbers to text on the way. Otherwise a second read writes
-    every row with the final types (PostgreSQL: in one transaction, so a killed load
-    leaves nothing). Progress: 0-100 % for a load done in one read; 0-50 % for the first
-    read and 50-100 % for the second otherwise.
+    previous generation. One read of the file checks, infers and writes each batch with
+    the types known so far. A column that turns from integers to numbers is widened in
+    place; any other change of a written column's type (numbers that turn out to be text)
+    drops what was written, and a second read writes every row with the final types.
+    Progress: 0-99 % for a load done in one read; 0-45 % for the first read and 50-99 %
+    for the second otherwise (``switch_generation`` makes it 100).
     """
     # Millions of short-lived lists and strings, no reference cycles: the cyclic garbage
     # collector would only walk them again and again (a fifth of the load's time).
@@ -224,48 +95,53 @@ def _load_file(table: DataTable, path: Path, fmt: str, progress) -> LoadResult:
     tabular.check_header(source.header, report)
     rules, key = tabular.rules_from_schema(table.schema, names)
     checker = tabular.RowChecker(names, rules, key, report)
-    declared = {i: r.type for i, r in enumerate(rules) if r.type != "any"}
-    verified = {i for i in range(width) if i not in declared}
+    declared = [r.type if r.type != "any" else None for r in rules]
     state: list[str | None] = [tabular.NULL] * width
     for index in tabular.code_columns(names):
         state[index] = tabular.STRING
-    generation = table.generation + 1
-    writer = row_writer(table.pk, generation)
-    writer.discard()  # rows a killed load of this generation left behind
-    early = writer.writes_while_inferring
+    for index, kind in enumerate(declared):
+        if kind == tabular.STRING:
+            state[index] = tabular.STRING
+
+    def types_now() -> list[str]:
+        return [storage_type(d, s) for d, s in zip(declared, state, strict=True)]
+
+    writer = typed_tables.writer_for(table.pk, table.generation + 1)
     size = max(path.stat().st_size, 1) if fmt.upper() == "CSV" else 0
-    share = 99 if early else 45
-    total = 0
+    one_read, share, total = True, 99, 0
     approx_row_bytes = None
-    written_types = None
     try:
+        writer.create(types_now())
         for batch in source.batches():
             columns = tabular.columns_of(batch, width)
             checker.check(batch, total + 2, columns)
             tabular.infer_batch(state, columns)
             total += len(batch)
-            if early:
-                types = _column_types(state, declared)
-                if written_types and _needs_rewrite(written_types, types):
+            if one_read:
+                types = types_now()
+                if types != writer.types and not writer.count:
+                    writer.create(types)  # nothing written yet: a table of the right types
+                if types != writer.types and not writer.retype(types):
                     writer.discard()
-                    early, share = False, 45
+                    one_read, share = False, 45
                 else:
-                    rows, texts = tabular.BatchEncoder(names, types, verified).encode(columns)
-                    writer.write(rows, texts)
-                    written_types = types
-            if size:
+                    writer.write(columns)
+                    if writer.unflushed >= writer.FLUSH_ROWS:
+                        writer.flush()
+            if size and not writer.unflushed:
                 if approx_row_bytes is None:
                     approx_row_bytes = max(1, sum(map(len, map(",".join, batch))) / len(batch) + 1)
                 progress(int(share * min(1.0, total * approx_row_bytes / size)))
-        writer.close()
+        if one_read:
+            writer.close()
     except BaseException:
         _abandon(writer)
         raise
     report.rows = total
-    types = _column_types(state, declared)
-    if not early:
+    types = types_now()
+    if not one_read:
         progress(50)
-        _write_again(source, writer, names, types, verified, total, progress)
+        _write_again(source, writer, types, width, total, progress)
     progress(99)  # the switch to the new generation makes it 100
     old = {c["name"]: c for c in table.columns}
     columns = [
@@ -280,47 +156,35 @@ def _load_file(table: DataTable, path: Path, fmt: str, progress) -> LoadResult:
     return LoadResult(rows=writer.count, columns=columns, report=report.as_dict())
 
 
-def _column_types(state: list[str | None], declared: dict[int, str]) -> list[str]:
-    return [declared.get(i, t or tabular.STRING) for i, t in enumerate(state)]
-
-
-def _needs_rewrite(before: list[str], after: list[str]) -> bool:
-    return any(
-        old in _REWRITE_WHEN_TEXT and new == tabular.STRING
-        for old, new in zip(before, after, strict=True)
-    )
-
-
-def _abandon(writer: RowWriter) -> None:
-    if isinstance(writer, PostgresWriter):
-        writer.abort()
-    if writer.writes_while_inferring:
+def _abandon(writer: typed_tables.TableWriter) -> None:
+    """After an error: drop what was written; an unfinished COPY that cannot be ended is
+    aborted (its error is the one being raised)."""
+    try:
         writer.discard()
+    except Exception:
+        writer.abort()
+        with suppress(Exception):
+            typed_tables.drop(writer.name)
 
 
-def _write_again(source, writer, names, types, verified, total, progress) -> None:
-    """The second read: every row with the final types, in one transaction."""
-    encoder = tabular.BatchEncoder(names, types, verified)
-    width = len(names)
-    since_flush = 0
-    with transaction.atomic():
-        try:
-            for batch in source.batches():
-                writer.write(*encoder.encode(tabular.columns_of(batch, width)))
-                since_flush += len(batch)
-                if since_flush >= PROGRESS_ROWS:
-                    writer.flush()
-                    since_flush = 0
-                    progress(50 + int(49 * writer.count / max(total, 1)))
-            writer.close()
-        except BaseException:
-            if isinstance(writer, PostgresWriter):
-                writer.abort()
-            raise
+def _write_again(source, writer, types, width, total, progress) -> None:
+    """The second read: every row with the final types, into a new table."""
+    try:
+        writer.create(types)
+        for batch in source.batches():
+            writer.write(tabular.columns_of(batch, width))
+            if writer.unflushed >= writer.FLUSH_ROWS:
+                writer.flush()
+            if not writer.unflushed:
+                progress(50 + int(49 * writer.count / max(total, 1)))
+        writer.close()
+    except BaseException:
+        _abandon(writer)
+        raise
 
 
 def switch_generation(table: DataTable, result: LoadResult) -> None:
-    """Make the new generation live and drop the old one, in one transaction."""
+    """Make the new generation live and drop the old one's table, in one transaction."""
     with transaction.atomic():
         locked = DataTable.objects.select_for_update().get(pk=table.pk)
         old_generation = locked.generation
@@ -344,50 +208,135 @@ def switch_generation(table: DataTable, result: LoadResult) -> None:
                 "loaded_at",
             ]
         )
-        DataRow.objects.filter(table=locked, generation__lte=old_generation).delete()
+        if old_generation:
+            typed_tables.drop(typed_tables.table_name(locked.pk, old_generation))
     table.refresh_from_db()
+
+
+def write_rows(table: DataTable, names: list[str], types: list[str], rows: list[list[str]]):
+    """Write ``rows`` (cell texts) as the next generation of ``table``, checking every cell
+    against its column's type first; a cell that does not fit raises ``CellMisfit``,
+    naming its row (1 = the first of ``rows``) and column. Returns the number of rows."""
+    return write_generation(table.pk, table.generation + 1, names, types, rows)
+
+
+def write_generation(table_id, generation, names, types, rows) -> int:
+    width = len(names)
+    for start in range(0, len(rows), tabular.BATCH):
+        columns = tabular.columns_of(rows[start : start + tabular.BATCH], width)
+        for name, kind, batch_column in zip(names, types, columns, strict=True):
+            misfit = tabular.first_misfit(kind, batch_column)
+            if misfit is not None:
+                raise CellMisfit(start + misfit + 1, name, batch_column.values[misfit], kind)
+    writer = typed_tables.writer_for(table_id, generation)
+    try:
+        writer.create(types)
+        for start in range(0, len(rows), tabular.BATCH):
+            writer.write(tabular.columns_of(rows[start : start + tabular.BATCH], width))
+        writer.close()
+    except BaseException:
+        _abandon(writer)
+        raise
+    return writer.count
+
+
+@dataclass
+class CellMisfit(Exception):
+    row: int
+    column: str
+    value: str
+    type: str
+
+
+def stored_rows(table: DataTable, names: list[str] | None = None) -> Iterator[list[str]]:
+    """The live rows as cell texts (``names``: those columns, in that order; a column the
+    table does not have gives empty cells), in row order."""
+    known = [c["name"] for c in table.columns]
+    names = known if names is None else names
+    if not table.generation or not known:
+        return
+    picked = [known.index(n) if n in known else None for n in names]
+    index_of = {
+        i: position for position, i in enumerate(sorted({p for p in picked if p is not None}))
+    }
+    select = [typed_tables.column(i) for i in index_of] or [typed_tables.ID]
+    decode = typed_tables.decoders([table.columns[i]["type"] for i in index_of])
+    name = typed_tables.table_name(table.pk, table.generation)
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT {", ".join(select)} FROM "{name}" ORDER BY {typed_tables.ID}')  # noqa: S608 - our own names
+        while chunk := cursor.fetchmany(2000):
+            for row in chunk:
+                values = [f(v) if f else v for f, v in zip(decode, row, strict=False)]
+                yield ["" if p is None else as_text(values[index_of[p]]) for p in picked]
 
 
 def load_records(
     table: DataTable, fields: list[dict], records: list[dict], *, replace: bool = False
 ) -> LoadResult:
-    """``datastore_create``/``upsert`` with records given inline (CKAN clients do this)."""
+    """``datastore_create``/``upsert`` with records given inline (CKAN clients do this):
+    the records (after the live rows, unless ``replace``) as the next generation."""
     names = [f["id"] for f in fields]
     types = [_ckan_to_type(f.get("type", "text")) for f in fields]
-    encode = tabular.row_encoder(names, types)
-    rows = [[_as_text(record.get(n)) for n in names] for record in records]
-    generation = table.generation + 1
-    start = 0 if replace else table.row_count
-    with transaction.atomic():
-        existing = (
-            []
-            if replace
-            else list(
-                DataRow.objects.filter(table=table, generation=table.generation)
-                .order_by("rownum")
-                .values_list("data", "search")
-            )
+    existing = [] if replace else list(stored_rows(table, names))
+    rows = existing + [[as_text(record.get(n)) for n in names] for record in records]
+    try:
+        count = write_rows(table, names, types, rows)
+    except CellMisfit as misfit:
+        where = (
+            _("Record %(n)d") % {"n": misfit.row - len(existing)}
+            if misfit.row > len(existing)
+            else _("Stored row %(n)d") % {"n": misfit.row}
         )
-        writer = row_writer(table.pk, generation)
-        writer.discard()  # rows a killed load of this generation left behind
-        try:
-            writer.write([json.dumps(d) for d, _s in existing], [s for _d, s in existing])
-            encoded = [encode(row) for row in rows]
-            writer.write([d for d, _s in encoded], [s for _d, s in encoded])
-        finally:
-            writer.close()
+        raise _bad(
+            "records",
+            _('%(where)s: "%(value)s" is not a valid %(type)s for field "%(field)s".')
+            % {
+                "where": where,
+                "value": misfit.value[:40],
+                "type": CKAN_TYPES.get(misfit.type, "text"),
+                "field": misfit.column[:60],
+            },
+        ) from None
     columns = [
         {"name": n, "type": t, "label": "", "description": ""}
         for n, t in zip(names, types, strict=False)
     ]
-    return LoadResult(rows=start + len(rows), columns=columns, report={"valid": True, "errors": []})
+    return LoadResult(rows=count, columns=columns, report={"valid": True, "errors": []})
 
 
-def _as_text(value) -> str:
+def retype_column(table: DataTable, column: str, kind: str) -> LoadResult:
+    """The live rows with one column converted to ``kind`` (``tabular.cast``), as the next
+    generation; a value that does not fit raises ``CellMisfit`` naming its row."""
+    names = [c["name"] for c in table.columns]
+    index = names.index(column)
+    rows = []
+    for number, row in enumerate(stored_rows(table), start=1):
+        if row[index]:
+            try:
+                row[index] = as_text(tabular.cast(row[index], kind))
+            except ValueError:
+                raise CellMisfit(number, column, row[index], kind) from None
+        rows.append(row)
+    columns = [dict(c) for c in table.columns]
+    columns[index]["type"] = kind
+    count = write_rows(table, names, [c["type"] for c in columns], rows)
+    return LoadResult(rows=count, columns=columns, report=table.report)
+
+
+def drop_tables(sender, instance: DataTable, **kwargs) -> None:
+    """``post_delete`` of a DataTable (also when its resource or dataset is deleted): its
+    physical tables go with it."""
+    typed_tables.drop_all(instance.pk)
+
+
+def as_text(value) -> str:
+    """A stored or given value as the cell text a file would hold."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
     return str(value)
 
 
@@ -449,6 +398,75 @@ def parse_sort(sort: str, names: set[str]) -> list[tuple[str, bool]]:
     return order
 
 
+@dataclass
+class _Query:
+    """A search turned into SQL over the live physical table: every name in it is ours
+    (``_id``, ``c<n>``, ``_search``), every value a parameter."""
+
+    where: list[str]
+    params: list
+    order: list[str]
+    nothing: bool = False
+
+    def whole_table_in_order(self) -> bool:
+        return not self.where and not self.nothing and len(self.order) == 1
+
+    def where_sql(self) -> str:
+        return " AND ".join([*self.where, "1 = 0"] if self.nothing else self.where) or "1 = 1"
+
+    def sql(self, table_name: str, select: list[str]) -> tuple[str, list]:
+        return (
+            f'SELECT {", ".join(select)} FROM "{table_name}" WHERE {self.where_sql()} '  # noqa: S608 - our own names
+            f"ORDER BY {', '.join(self.order)}",
+            list(self.params),
+        )
+
+
+def _query(table: DataTable, filters: dict | None, q: str, sort: str) -> _Query:
+    index = {c["name"]: i for i, c in enumerate(table.columns)}
+    query = _Query(where=[], params=[], order=[])
+    for name, value in (filters or {}).items():
+        if name not in index:
+            raise _bad("filters", _('Unknown column "%(name)s".') % {"name": str(name)[:60]})
+        column = table.columns[index[name]]
+        values = value if isinstance(value, list) else [value]
+        typed = [_typed_filter_value(column, v) for v in values]
+        if any(v is None for v in typed) and not all(v is None for v in values):
+            query.nothing = True  # a value the column cannot hold matches no row
+            continue
+        kind = column["type"]
+        placeholder = typed_tables.parameter(kind)
+        expression = typed_tables.column(index[name])
+        if len(typed) == 1:
+            query.where.append(f"{expression} = {placeholder}")
+        else:
+            query.where.append(f"{expression} IN ({', '.join([placeholder] * len(typed))})")
+        query.params += [typed_tables.bound(kind, v) for v in typed]
+    if q:
+        for word in str(q).lower().split()[:10]:
+            query.where.append(typed_tables.contains(typed_tables.SEARCH))
+            query.params.append(word)
+    for name, descending in parse_sort(sort, set(index)):
+        expression = typed_tables.ID if name == "_id" else typed_tables.column(index[name])
+        query.order.append(f"{expression} {'DESC' if descending else 'ASC'} NULLS LAST")
+    query.order.append(f"{typed_tables.ID} ASC")
+    return query
+
+
+def _live_rows(table: DataTable, run: Callable[[], object]):
+    """Run a read of the live table; when a load switched generations (and dropped the
+    table read) between reading ``table`` and the query, read the new one once more."""
+    try:
+        with transaction.atomic():
+            return run()
+    except DatabaseError:
+        generation = table.generation
+        table.refresh_from_db(fields=["generation", "columns", "row_count"])
+        if table.generation == generation:
+            raise
+        return run()
+
+
 def search(
     table: DataTable,
     *,
@@ -472,74 +490,14 @@ def search(
     for name in chosen:
         if name not in columns and name != "_id":
             raise _bad("fields", _('Unknown column "%(name)s".') % {"name": str(name)[:60]})
-    rows = DataRow.objects.filter(table=table, generation=table.generation)
-    counter = 0
-    for name, value in (filters or {}).items():
-        if name not in columns:
-            raise _bad("filters", _('Unknown column "%(name)s".') % {"name": str(name)[:60]})
-        values = value if isinstance(value, list) else [value]
-        typed = [_typed_filter_value(columns[name], v) for v in values]
-        if any(v is None for v in typed) and not all(v is None for v in values):
-            rows = rows.none()
-            continue
-        alias = f"_filter_{counter}"
-        counter += 1
-        rows = rows.alias(**{alias: KeyTransform(name, "data")})
-        if len(typed) == 1:
-            rows = rows.filter(**{alias: typed[0]})
-        else:
-            rows = rows.filter(**{f"{alias}__in": typed})
-    if q:
-        for word in str(q).lower().split()[:10]:
-            rows = rows.filter(search__contains=word)
-    order = parse_sort(sort, set(columns))
-    ordering = []
-    for name, descending in order:
-        expression = F("rownum") if name == "_id" else KeyTransform(name, "data")
-        ordering.append(
-            expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
-        )
-    ordering.append(F("rownum").asc())
-    rows = rows.order_by(*ordering)
-    total = rows.count() if include_total and distinct else None
-    if distinct:
-        names = [n for n in chosen if n != "_id"]
-        seen = set()
-        records = []
-        for data in rows.values_list("data", flat=True).iterator():
-            picked = tuple((n, _hashable(data.get(n))) for n in names)
-            if picked in seen:
-                continue
-            seen.add(picked)
-            if len(seen) > offset:
-                records.append({n: data.get(n) for n in names})
-            if len(records) >= limit:
-                break
-        total = len(seen) if include_total else None
+    query = _query(table, filters, q, sort)
+    if not table.generation:
+        records, total = [], 0 if include_total else None
     else:
-        records = []
-        if include_total and limit:
-            # The total rides along with the page (COUNT(*) OVER ()): the filter is
-            # evaluated once instead of once for the page and once for a count.
-            fetched = list(
-                rows.annotate(_total=Window(Count("pk"))).values_list("rownum", "data", "_total")[
-                    offset : offset + limit
-                ]
-            )
-            total = fetched[0][2] if fetched else None
-        else:
-            fetched = [
-                (rownum, data, None)
-                for rownum, data in rows.values_list("rownum", "data")[offset : offset + limit]
-            ]
-        if include_total and total is None:
-            total = rows.count()
-        for rownum, data, _total in fetched:
-            record = {"_id": rownum}
-            for name in chosen:
-                if name != "_id":
-                    record[name] = data.get(name)
-            records.append(record)
+        records, total = _live_rows(
+            table,
+            lambda: _fetch(table, query, chosen, limit, offset, include_total, distinct),
+        )
     field_list = [{"id": "_id", "type": "int"}] if "_id" in chosen or not fields else []
     field_list += [
         {
@@ -556,16 +514,78 @@ def search(
     return SearchResult(fields=field_list, records=records, total=total, limit=limit, offset=offset)
 
 
+def _fetch(table, query: _Query, chosen, limit, offset, include_total, distinct):
+    index = {c["name"]: i for i, c in enumerate(table.columns)}
+    names = [n for n in chosen if n != "_id"]
+    select = [typed_tables.column(index[n]) for n in names]
+    decode = typed_tables.decoders([table.columns[index[n]]["type"] for n in names])
+    physical = typed_tables.table_name(table.pk, table.generation)
+
+    def record_of(values) -> dict:
+        return {n: (f(v) if f else v) for n, f, v in zip(names, decode, values, strict=True)}
+
+    with connection.cursor() as cursor:
+        if distinct:
+            sql, params = query.sql(physical, select or [typed_tables.ID])
+            cursor.execute(sql, params)
+            seen, records = set(), []
+            while len(records) < limit and (chunk := cursor.fetchmany(2000)):
+                for row in chunk:
+                    picked = tuple(map(_hashable, row))
+                    if picked in seen:
+                        continue
+                    seen.add(picked)
+                    if len(seen) > offset:
+                        records.append(record_of(row))
+                    if len(records) >= limit:
+                        break
+            if include_total:
+                distinct_sql = ", ".join(select or [typed_tables.ID])
+                cursor.execute(
+                    f"SELECT count(*) FROM (SELECT DISTINCT {distinct_sql} "  # noqa: S608 - our own names
+                    f'FROM "{physical}" WHERE {query.where_sql()}) AS d',
+                    query.params,
+                )
+                return records, cursor.fetchone()[0]
+            return records, None
+        total = None
+        rows = []
+        if limit and query.whole_table_in_order():
+            # Row numbers are 1..row_count with no gap in a generation's table: a page of
+            # the whole table is a range of them (an index range, not a scan and a sort).
+            row_id = typed_tables.ID
+            cursor.execute(
+                f'SELECT {", ".join([row_id, *select])} FROM "{physical}" '  # noqa: S608 - our own names
+                f"WHERE {row_id} > %s AND {row_id} <= %s ORDER BY {row_id}",
+                [offset, offset + limit],
+            )
+            rows = cursor.fetchall()
+            total = table.row_count if include_total else None
+        elif limit:
+            # The total rides along with the page (COUNT(*) OVER ()): the filter is
+            # evaluated once instead of once for the page and once for a count.
+            extra = ["count(*) OVER ()"] if include_total else []
+            sql, params = query.sql(physical, [typed_tables.ID, *select, *extra])
+            cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])
+            rows = cursor.fetchall()
+            if include_total and rows:
+                total = rows[0][-1]
+        if include_total and total is None:
+            cursor.execute(
+                f'SELECT count(*) FROM "{physical}" WHERE {query.where_sql()}',  # noqa: S608 - our own names
+                query.params,
+            )
+            total = cursor.fetchone()[0]
+    records = []
+    for row in rows:
+        record = {"_id": row[0]}
+        record.update(record_of(row[1 : 1 + len(names)]))
+        records.append(record)
+    return records, total
+
+
 def _hashable(value):
     return value if not isinstance(value, list | dict) else repr(value)
-
-
-def column_values(table: DataTable, name: str) -> Iterable:
-    return (
-        DataRow.objects.filter(table=table, generation=table.generation)
-        .order_by("rownum")
-        .values_list(KeyTextTransform(name, "data"), flat=True)
-    )
 
 
 # --- datastore_search_sql -----------------------------------------------------------------
@@ -582,8 +602,6 @@ def search_sql(user, sql: str, *, seconds: float | None = None) -> SqlResult:
     """A read-only SELECT over the DataStore tables ``user`` may read (sql_search.py)."""
     import sqlite3
 
-    from django.db import DatabaseError
-
     from onedata.core.errors import NotFound
     from onedata.datahub import selectors, sql_search
 
@@ -593,7 +611,7 @@ def search_sql(user, sql: str, *, seconds: float | None = None) -> SqlResult:
         checked = sql_search.check(sql, table_names)
     except sql_search.SqlRefused as exc:
         raise _bad("sql", exc.message) from None
-    tables: dict[str, tuple[int, int, list[dict]]] = {}
+    tables: dict[str, tuple[str, list[dict]]] = {}
     known: dict[str, str] = {"_id": "int"}
     for name in checked.resources:
         missing = NotFound(
@@ -606,14 +624,14 @@ def search_sql(user, sql: str, *, seconds: float | None = None) -> SqlResult:
         table = DataTable.objects.filter(resource=resource).first()
         if table is None or table.generation == 0:
             raise missing
-        tables[name] = (table.pk, table.generation, table.columns)
+        tables[name] = (typed_tables.table_name(table.pk, table.generation), table.columns)
         for column in table.columns:
             known.setdefault(column["name"], CKAN_TYPES.get(column["type"], "text"))
     query = " ".join(t.text for t in checked.tokens)
     nonce = sql_search.new_nonce()
     wrapped = sql_search.wrap(connection.vendor, query, tables, nonce, MAX_LIMIT + 1)
     try:
-        outcome = _run_sql(wrapped, nonce, seconds, table_names)
+        outcome = _run_sql(wrapped, nonce, seconds, table_names, {t for t, _c in tables.values()})
     except sql_search.SqlRefused as exc:
         raise _bad("sql", exc.message) from None
     except (DatabaseError, sqlite3.Error) as exc:
@@ -628,8 +646,12 @@ def search_sql(user, sql: str, *, seconds: float | None = None) -> SqlResult:
             message = _("The query failed: %(error)s") % {"error": text[:300]}
         raise _bad("sql", message) from None
     rows = outcome.rows[:MAX_LIMIT]
+    booleans = {n for n in outcome.names if known.get(n) == "bool"}
     records = [
-        {name: sql_search.plain(value) for name, value in zip(outcome.names, row, strict=False)}
+        {
+            name: sql_search.plain(value, boolean=name in booleans)
+            for name, value in zip(outcome.names, row, strict=False)
+        }
         for row in rows
     ]
     return SqlResult(
@@ -639,13 +661,18 @@ def search_sql(user, sql: str, *, seconds: float | None = None) -> SqlResult:
     )
 
 
-def _run_sql(sql: str, nonce: str, seconds: float, table_names: set[str]):
+def _run_sql(sql: str, nonce: str, seconds: float, table_names: set[str], readable: set[str]):
     from onedata.datahub import sql_search
 
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         return sql_search.run_sqlite(
-            connection.connection, sql, limit=MAX_LIMIT + 1, seconds=seconds, tables=table_names
+            connection.connection,
+            sql,
+            limit=MAX_LIMIT + 1,
+            seconds=seconds,
+            tables=table_names,
+            readable=readable,
         )
     # PostgreSQL: a read-only subtransaction with a time limit, always rolled back.
     with transaction.atomic(), connection.cursor() as cursor:
@@ -653,7 +680,7 @@ def _run_sql(sql: str, nonce: str, seconds: float, table_names: set[str]):
         cursor.execute(f"SET LOCAL statement_timeout = {int(seconds * 1000)}")
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
         plan = cursor.fetchone()[0]
-        sql_search.check_plan(json.loads(plan) if isinstance(plan, str) else plan, nonce)
+        sql_search.check_plan(json.loads(plan) if isinstance(plan, str) else plan, nonce, readable)
         cursor.execute(sql)
         rows = cursor.fetchmany(MAX_LIMIT + 1)
         names = [d[0] for d in cursor.description or []]

@@ -281,9 +281,10 @@ class Activity(models.Model):
 class DataTable(models.Model):
     """The DataStore table of a tabular resource: its columns and load state.
 
-    Rows live in ``DataRow`` under a generation number; a new load writes the next
-    generation and switches only when it is complete, so a failed load leaves the previous
-    table in place.
+    Rows live in one typed table per generation (``typed_tables``: ``datastore_<id>_<n>``,
+    column ``c<i>`` is the i-th of ``columns``); a new load writes the next generation
+    and switches only when it is complete, so a failed load leaves the previous table in
+    place.
     """
 
     class Status(models.TextChoices):
@@ -325,27 +326,6 @@ class DataTable(models.Model):
     @property
     def is_valid(self) -> bool | None:
         return None if self.report is None else bool(self.report.get("valid"))
-
-
-class DataRow(models.Model):
-    """One row of a DataStore table, as a JSON object of typed values."""
-
-    table = models.ForeignKey(
-        DataTable, verbose_name=_("table"), on_delete=models.CASCADE, related_name="rows"
-    )
-    generation = models.PositiveIntegerField(_("generation"))
-    rownum = models.PositiveIntegerField(_("row"))
-    data = models.JSONField(_("values"))
-    search = models.TextField(_("search text"), blank=True)
-
-    class Meta:
-        verbose_name = _("DataStore row")
-        verbose_name_plural = _("DataStore rows")
-        ordering = ["table", "generation", "rownum"]
-        indexes = [models.Index(fields=["table", "generation", "rownum"])]
-
-    def __str__(self) -> str:
-        return f"{self.table_id}#{self.rownum}"
 
 
 class SearchEntry(models.Model):

@@ -749,24 +749,18 @@ def data_dictionary_update(
         entry = next(c for c in columns if c["name"] == column)
         before = dict(entry)
         if type is not None and type != entry["type"]:
-            rows = locked.rows.filter(generation=locked.generation).order_by("rownum")
-            changed = []
-            for row in rows.iterator(chunk_size=2000):
-                try:
-                    row.data[column] = tabular.cast(row.data.get(column), type)
-                except ValueError:
-                    raise ValidationError.for_field(
-                        "type",
-                        _('Row %(row)d: "%(value)s" cannot be %(type)s.')
-                        % {
-                            "row": row.rownum + 1,
-                            "value": str(row.data.get(column))[:40],
-                            "type": type,
-                        },
-                    ) from None
-                changed.append(row)
-            locked.rows.model.objects.bulk_update(changed, ["data"], batch_size=2000)
-            entry["type"] = type
+            try:
+                result = datastore.retype_column(locked, column, type)
+            except datastore.CellMisfit as misfit:
+                raise ValidationError.for_field(
+                    "type",
+                    _('Row %(row)d: "%(value)s" cannot be %(type)s.')
+                    % {"row": misfit.row + 1, "value": misfit.value[:40], "type": type},
+                ) from None
+            datastore.switch_generation(locked, result)
+            locked.refresh_from_db()
+            columns = [dict(c) for c in locked.columns]
+            entry = next(c for c in columns if c["name"] == column)
         if label is not None:
             entry["label"] = str(label)[:200]
         if description is not None:

@@ -4,7 +4,7 @@
 A DataStore table is named in the query as CKAN names it, by its resource id in double
 quotes (``SELECT kabupaten FROM "3f1c…" WHERE penduduk > 500000``). The query runs as a
 subquery under one common table expression per resource it names, each projecting that
-table's live rows into typed columns (``_id`` and the table's own columns).
+table's live physical table (``typed_tables``) under the column names people see.
 
 Layers, each enough on its own for what it covers:
 
@@ -15,16 +15,16 @@ Layers, each enough on its own for what it covers:
 2. Every resource named must be one the caller may read and have a live DataStore table
    (otherwise "not found": a private dataset's existence is not told).
 3. The engine adapter (``run``):
-   - SQLite: an authorizer lets the statement do only SELECT, read the DataStore rows'
-     own columns and call allowed functions; a progress handler stops it at the limit;
+   - SQLite: an authorizer lets the statement do only SELECT, read the live tables of
+     the resources named and call allowed functions; a progress handler stops it at the
+     limit;
    - PostgreSQL: a read-only subtransaction with ``statement_timeout``, rolled back;
-     ``EXPLAIN`` first, refusing any plan that scans a relation other than the
-     DataStore rows through our own expressions.
+     ``EXPLAIN`` first, refusing any plan that scans a relation other than the live
+     tables of the resources named, through our own expressions.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import time
@@ -35,7 +35,6 @@ from decimal import Decimal
 
 MAX_ROWS = 32000
 TIME_LIMIT_SECONDS = 10.0
-ROW_TABLE = "datahub_datarow"
 
 
 def _words(text: str) -> frozenset[str]:
@@ -222,39 +221,23 @@ def _quote_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-PG_CASTS = {"integer": "bigint", "number": "numeric", "date": "date", "boolean": "boolean"}
-
-
-def column_sql(vendor: str, alias: str, column: dict) -> str:
-    name = column["name"]
-    if vendor == "postgresql":
-        value = f"({alias}.data ->> {_quote_text(name)})"
-        cast = PG_CASTS.get(column.get("type", ""))
-        return f"CAST({value} AS {cast})" if cast else value
-    path = "$." + json.dumps(name, ensure_ascii=False)
-    return f"json_extract({alias}.data, {_quote_text(path)})"
-
-
 def wrap(
-    vendor: str,
-    query: str,
-    tables: dict[str, tuple[int, int, list[dict]]],
-    nonce: str,
-    limit: int,
+    vendor: str, query: str, tables: dict[str, tuple[str, list[dict]]], nonce: str, limit: int
 ) -> str:
-    """``query`` under one CTE per resource: {quoted name: (table id, generation, columns)}."""
+    """``query`` under one CTE per resource: {quoted name: (physical table, columns)}; the
+    physical table's ``c<n>`` is the n-th of ``columns``."""
     parts = []
-    for index, (name, (table_id, generation, columns)) in enumerate(tables.items()):
+    for index, (name, (physical, columns)) in enumerate(tables.items()):
         alias = f'"_ds_{nonce}_{index}"'
-        projected = [f"{alias}.rownum AS {_quote_ident('_id')}"]
+        projected = [f"{alias}._id AS {_quote_ident('_id')}"]
         projected += [
-            f"{column_sql(vendor, alias, c)} AS {_quote_ident(c['name'])}"
-            for c in columns
+            f"{alias}.c{position} AS {_quote_ident(c['name'])}"
+            for position, c in enumerate(columns)
             if c["name"] != "_id"
         ]
         parts.append(
-            f"{_quote_ident(name)} AS (SELECT {', '.join(projected)} FROM {ROW_TABLE} AS {alias} "
-            f"WHERE {alias}.table_id = {int(table_id)} AND {alias}.generation = {int(generation)})"
+            f"{_quote_ident(name)} AS (SELECT {', '.join(projected)} "
+            f"FROM {_quote_ident(physical)} AS {alias})"
         )
     head = ("WITH " + ", ".join(parts) + " ") if parts else ""
     return f'{head}SELECT * FROM ({query}) AS "_ds_{nonce}_result" LIMIT {int(limit)}'
@@ -269,7 +252,10 @@ def new_nonce() -> str:
 CKAN_TYPE_OF = {bool: "bool", int: "int", float: "numeric", Decimal: "numeric", str: "text"}
 
 
-def plain(value):
+def plain(value, *, boolean: bool = False):
+    """A result value as JSON carries it (``boolean``: SQLite's 0/1 of a boolean column)."""
+    if boolean and isinstance(value, int) and value in (0, 1):
+        return bool(value)
     if isinstance(value, Decimal):
         return (
             int(value)
@@ -303,22 +289,24 @@ class Outcome:
     rows: list[tuple]
 
 
-def run_sqlite(raw, sql: str, *, limit: int, seconds: float, tables: set[str]) -> Outcome:
+def run_sqlite(
+    raw, sql: str, *, limit: int, seconds: float, tables: set[str], readable: set[str]
+) -> Outcome:
     """Run on a sqlite3 connection under an authorizer and a deadline. ``tables``: every
-    table and view of the database (reads of common table expressions are let through)."""
+    table and view of the database (reads of common table expressions are let through);
+    ``readable``: the physical tables the query may read."""
     import sqlite3
 
     deadline = time.monotonic() + seconds
-    functions = ALLOWED_FUNCTIONS | {"json_extract"}
-    readable = {"table_id", "generation", "rownum", "data"}
+    functions = ALLOWED_FUNCTIONS
     real = {t.lower() for t in tables}
 
     def authorizer(action, arg1, arg2, _database, _source):
         if action == sqlite3.SQLITE_SELECT:
             return sqlite3.SQLITE_OK
         if action == sqlite3.SQLITE_READ:
-            if arg1 == ROW_TABLE:
-                return sqlite3.SQLITE_OK if arg2 in readable else sqlite3.SQLITE_DENY
+            if arg1 in readable:
+                return sqlite3.SQLITE_OK
             if (arg1 or "").lower() in real or (arg1 or "").lower().startswith(SYSTEM_PREFIXES):
                 return sqlite3.SQLITE_DENY
             return sqlite3.SQLITE_OK
@@ -365,9 +353,9 @@ def plan_relations(plan) -> list[tuple[str, str, str]]:
     return found
 
 
-def check_plan(plan, nonce: str) -> None:
+def check_plan(plan, nonce: str, readable: set[str]) -> None:
     for _kind, relation, alias in plan_relations(plan):
-        if relation == ROW_TABLE and alias.startswith(f"_ds_{nonce}_"):
+        if relation in readable and alias.startswith(f"_ds_{nonce}_"):
             continue
         if relation.lower() in ALLOWED_FUNCTIONS:
             continue

@@ -1,5 +1,5 @@
-"""Reading tabular files, inferring column types from every value, validating against a
-Table Schema, and encoding rows as JSON. Pure Python: no Django.
+"""Reading tabular files, inferring column types from every value, and validating against
+a Table Schema. Pure Python: no Django.
 
 Type inference looks at *every* value of a column, not a sample: a ``0164A`` on the last
 row makes the column text, it never fails the load. Each column keeps one candidate type;
@@ -27,8 +27,10 @@ INTEGER, NUMBER, BOOLEAN, DATE, STRING = "integer", "number", "boolean", "date",
 TYPES = (INTEGER, NUMBER, BOOLEAN, DATE, STRING)
 NULL = None  # a column with only empty cells so far
 
-# Every pattern is a valid JSON literal once matched, so matched values go to JSON as they
-# are. No leading zeros (``0164`` is a code, not a number) and no "+" sign.
+# A value matching a pattern goes to the database as it is: PostgreSQL's bigint, numeric,
+# date and boolean input and SQLite's NUMERIC affinity all read it exactly (an integer has
+# at most 18 digits, so it fits 64 bits). No leading zeros (``0164`` is a code, not a
+# number) and no "+" sign.
 _INT = r"-?(?:0|[1-9][0-9]{0,17})"
 _NUM = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
 _DATE = r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
@@ -95,16 +97,7 @@ _DELETE = {
     NUMBER: str.maketrans("", "", "0123456789-+.eE" + SEP),
     DATE: str.maketrans("", "", "0123456789-" + SEP),
 }
-_BOOL_JSON = {
-    "": "null",
-    "true": "true",
-    "TRUE": "true",
-    "True": "true",
-    "false": "false",
-    "FALSE": "false",
-    "False": "false",
-}
-_NULL_FOR_EMPTY = {"": "null"}.get  # .get(value, json) -> "null" for an empty cell
+_BOOLEANS = frozenset({"", "true", "TRUE", "True", "false", "FALSE", "False"})
 
 
 class Column:
@@ -180,7 +173,7 @@ def _all_dates(column: Column) -> bool:
 
 
 def _all_booleans(column: Column) -> bool:
-    return set(column.values) <= _BOOL_JSON.keys()
+    return set(column.values) <= _BOOLEANS
 
 
 _CHECKS = {INTEGER: _all_integers, NUMBER: _all_numbers, DATE: _all_dates, BOOLEAN: _all_booleans}
@@ -620,99 +613,18 @@ class RowChecker:
                     self.key_seen[key] = number
 
 
-# --- casting and JSON -------------------------------------------------------------------
-
-_encode_string = json.encoder.encode_basestring  # C implementation where available
+# --- fitting and casting ---------------------------------------------------------------
 
 
-def row_encoder(names: list[str], types: list[str | None]):
-    """A function from a list of cell strings to (JSON object text, search text).
-
-    Integer and number cells already are JSON literals (the patterns guarantee it);
-    booleans are lower-cased; everything else is a JSON string. A cell that does not match
-    its column's type (only possible with a steward's schema) is kept as text.
-    """
-    keys = [_encode_string(n) + ":" for n in names]
-    width = len(names)
-    plan = list(zip(keys, types, strict=True))
-
-    def encode(row: list[str]) -> tuple[str, str]:
-        parts = []
-        words = []
-        for index in range(width):
-            key, kind = plan[index]
-            value = row[index].strip() if index < len(row) else ""
-            if value == "":
-                parts.append(key + "null")
-                continue
-            if kind in (INTEGER, NUMBER) and _SINGLE[kind].fullmatch(value):
-                parts.append(key + value)
-            elif kind == BOOLEAN and _SINGLE[BOOLEAN].fullmatch(value):
-                parts.append(key + value.lower())
-            else:
-                parts.append(key + _encode_string(value))
-                words.append(value)
-        return "{" + ",".join(parts) + "}", " ".join(words).lower()
-
-    return encode
-
-
-class BatchEncoder:
-    """A batch's columns to JSON object texts and search texts, a column at a time.
-
-    One ``%`` template per table formats each row's JSON object in C; each column's cells
-    become JSON literals with ``map`` over C functions. For a column in ``verified`` every
-    non-empty value is known to match its type (types were inferred from these very
-    values), so numbers go to JSON as they are. A declared type (a steward's schema) is
-    checked value by value: a cell that does not fit is kept as text. The search text of a
-    row is its text cells, lower-cased, separated by spaces.
-    """
-
-    def __init__(self, names: list[str], types: list[str | None], verified: set[int]):
-        self.types = types
-        self.verified = verified
-        keys = [_encode_string(n).replace("%", "%%") + ":%s" for n in names]
-        self.template = "{" + ",".join(keys) + "}"
-
-    def encode(self, columns: list[Column]) -> tuple[list[str], list[str]]:
-        """(JSON objects, search texts), one each per row."""
-        literals = []
-        words = []
-        for index, (kind, column) in enumerate(zip(self.types, columns, strict=True)):
-            values = column.values
-            if kind in (INTEGER, NUMBER, BOOLEAN) and index not in self.verified:
-                literal, text = _checked_literals(kind, values)
-                literals.append(literal)
-                words.append(text)
-            elif kind in (INTEGER, NUMBER):
-                literals.append(map(_NULL_FOR_EMPTY, values, values) if "" in values else values)
-            elif kind == BOOLEAN:
-                literals.append(map(_BOOL_JSON.__getitem__, values))
-            else:
-                literals.append(map(_NULL_FOR_EMPTY, values, map(_encode_string, values)))
-                words.append(values)
-        rows = list(map(self.template.__mod__, zip(*literals, strict=True)))
-        if words:
-            texts = list(map(str.lower, map(" ".join, zip(*words, strict=True))))
-        else:
-            texts = [""] * len(rows)
-        return rows, texts
-
-
-def _checked_literals(kind: str, values) -> tuple[list[str], list[str]]:
+def first_misfit(kind: str, column: Column) -> int | None:
+    """The index of the first non-empty value of ``column`` that ``kind`` cannot hold."""
+    if kind == STRING or _CHECKS[kind](column):
+        return None
     pattern = _SINGLE[kind]
-    literals, words = [], []
-    for value in values:
-        if not value:
-            literals.append("null")
-            words.append("")
-        elif pattern.fullmatch(value):
-            literals.append(value.lower() if kind == BOOLEAN else value)
-            words.append("")
-        else:
-            literals.append(_encode_string(value))
-            words.append(value)
-    return literals, words
+    for index, value in enumerate(column.values):
+        if value and not (pattern.fullmatch(value) and (kind != DATE or _real_date(value))):
+            return index
+    return None
 
 
 def cast(value, kind: str):

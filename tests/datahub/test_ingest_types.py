@@ -1,14 +1,14 @@
 """The whole-batch type checks agree with the value-by-value patterns, and every row they
-let through encodes to valid JSON holding the same values. Pure functions: no database."""
+let through goes to the database (COPY text, SQLite parameters) holding the same values. Pure functions: no database."""
 
 from __future__ import annotations
 
-import json
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from onedata.datahub import tabular
+from onedata.datahub import tabular, typed_tables
 
 TRICKY = st.one_of(
     st.text(alphabet="0123456789-+.eE", max_size=6),
@@ -75,29 +75,62 @@ def test_batch_checks_agree_with_the_value_by_value_patterns(values, size):
     assert by_batches(values, size) == value_by_value(values)
 
 
+_COPY_UNESCAPES = {"\\\\": "\\", "\\t": "\t", "\\n": "\n", "\\r": "\r"}
+
+
+def copy_fields(line: str) -> list[str | None]:
+    """One line of COPY text back to its fields, as PostgreSQL reads it."""
+    fields = []
+    for raw in line.split("\t"):
+        if raw == "\\N":
+            fields.append(None)
+            continue
+        fields.append(re.sub(r"\\[\\tnr]", lambda m: _COPY_UNESCAPES[m.group()], raw))
+    return fields
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(TRICKY, min_size=1, max_size=25))
-def test_encoded_rows_are_json_holding_the_same_values(values):
+def test_copy_text_carries_every_cell_as_it_is(values):
+    """Typed cells go as they are (the types were inferred from these very values), text
+    escaped, empty cells as NULL; the last field is the search text."""
     columns = tabular.columns_of([[v, v] for v in values], 2)
     state = [tabular.NULL, tabular.STRING]
     tabular.infer_batch(state, columns)
     kind = state[0] or tabular.STRING
-    encoder = tabular.BatchEncoder(["nilai", 'teks "%s"'], [kind, tabular.STRING], {0, 1})
-    rows, texts = encoder.encode(columns)
-    for value, row, text in zip(values, rows, texts, strict=True):
-        record = json.loads(row)
+    text = typed_tables.copy_text(columns, [kind, tabular.STRING], 7)
+    lines = text.split("\n")
+    assert lines.pop() == ""
+    assert len(lines) == len(values)
+    for number, (value, line) in enumerate(zip(values, lines, strict=True), start=7):
+        row_id, typed, plain, search = copy_fields(line)
         cell = value.strip()
-        assert record['teks "%s"'] == (cell or None)
-        if not cell:
-            expected = None
-        elif kind in (tabular.INTEGER, tabular.NUMBER):
-            expected = json.loads(cell)
-        elif kind == tabular.BOOLEAN:
-            expected = cell.lower() == "true"
+        assert row_id == str(number)
+        # PostgreSQL text cannot hold NUL: it is left out of the cell.
+        assert plain == (cell.replace("\x00", "") if cell else None)
+        if kind == tabular.BOOLEAN and cell:
+            assert typed == ("t" if cell.lower() == "true" else "f")
         else:
-            expected = cell
-        assert record["nilai"] == expected
-        assert cell.lower() in text
+            assert typed == (cell.replace("\x00", "") if cell else None)
+        assert cell.replace("\x00", "").lower() in search
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TRICKY, min_size=1, max_size=25))
+def test_sqlite_rows_carry_every_cell_as_it_is(values):
+    columns = tabular.columns_of([[v, v] for v in values], 2)
+    state = [tabular.NULL, tabular.STRING]
+    tabular.infer_batch(state, columns)
+    kind = state[0] or tabular.STRING
+    rows = list(typed_tables.sqlite_rows(columns, [kind, tabular.STRING], 1))
+    for number, (value, row) in enumerate(zip(values, rows, strict=True), start=1):
+        cell = value.strip()
+        assert row[0] == number and row[2] == (cell or None)
+        if kind == tabular.BOOLEAN and cell:
+            assert row[1] == (cell.lower() == "true")
+        else:
+            assert row[1] == (cell or None)
+        assert cell.lower() in row[3]
 
 
 def test_a_value_holding_the_separator_is_classified_alone():

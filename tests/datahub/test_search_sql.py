@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from onedata.core import services as core_services
-from onedata.datahub import datastore, sql_search
-from onedata.datahub.models import Resource
+from onedata.datahub import datastore, sql_search, typed_tables
+from onedata.datahub.models import DataTable, Resource
 from tests.datahub.conftest import publish
 
 SQL = "/api/3/action/datastore_search_sql"
@@ -70,10 +70,10 @@ def test_private_table_is_not_found_for_outsiders_and_readable_with_a_token(clie
 @pytest.mark.parametrize(
     "query",
     [
-        "DELETE FROM datahub_datarow",
+        "DELETE FROM datahub_datatable",
         "SELECT * FROM auth_user",
         "SELECT * FROM core_user",
-        'SELECT * FROM "datahub_datarow"',
+        'SELECT * FROM "datahub_datatable"',
         "SELECT * FROM sqlite_master",
         "SELECT * FROM pg_catalog.pg_tables",
         "SELECT * FROM information_schema.tables",
@@ -95,6 +95,17 @@ def test_anything_but_a_select_over_datastore_tables_is_refused(client, tables, 
     error = response.json()["error"]
     assert error["__type"] == "Validation Error"
     assert "sql" in error
+
+
+@pytest.mark.django_db
+def test_a_physical_datastore_table_cannot_be_named_directly(client, tables):
+    """Only through its resource id, which checks who may read it."""
+    for resource in tables:
+        table = DataTable.objects.get(resource=resource)
+        physical = typed_tables.table_name(table.pk, table.generation)
+        for query in (f"SELECT * FROM {physical}", f'SELECT count(*) FROM "{physical}"'):
+            response = _sql(client, query)
+            assert response.status_code == 409, response.content
 
 
 @pytest.mark.django_db
@@ -134,9 +145,12 @@ def test_check_is_pure_and_names_the_resources():
 def test_plan_check_refuses_other_relations():
     plan = [{"Plan": {"Node Type": "Seq Scan", "Relation Name": "auth_user", "Alias": "u"}}]
     with pytest.raises(sql_search.SqlRefused):
-        sql_search.check_plan(plan, "abc")
-    ours = [{"Plan": {"Relation Name": "datahub_datarow", "Alias": "_ds_abc_0", "Plans": []}}]
-    sql_search.check_plan(ours, "abc")
+        sql_search.check_plan(plan, "abc", {"datastore_5_1"})
+    ours = [{"Plan": {"Relation Name": "datastore_5_1", "Alias": "_ds_abc_0", "Plans": []}}]
+    sql_search.check_plan(ours, "abc", {"datastore_5_1"})
+    other = [{"Plan": {"Relation Name": "datastore_6_1", "Alias": "_ds_abc_0", "Plans": []}}]
+    with pytest.raises(sql_search.SqlRefused):
+        sql_search.check_plan(other, "abc", {"datastore_5_1"})
 
 
 __all__ = ["Resource"]
@@ -154,13 +168,19 @@ def test_sqlite_authorizer_refuses_other_tables_even_past_the_checker():
     tables = set(connection.introspection.table_names())
     with pytest.raises(sqlite3.DatabaseError, match="not authorized|prohibited"):
         sql_search.run_sqlite(
-            connection.connection, "SELECT * FROM core_user", limit=5, seconds=1, tables=tables
+            connection.connection,
+            "SELECT * FROM core_user",
+            limit=5,
+            seconds=1,
+            tables=tables,
+            readable=set(),
         )
     with pytest.raises(sqlite3.DatabaseError, match="not authorized|prohibited"):
         sql_search.run_sqlite(
             connection.connection,
-            "SELECT search FROM datahub_datarow",
+            "SELECT status FROM datahub_datatable",
             limit=5,
             seconds=1,
             tables=tables,
+            readable={"datastore_1_1"},
         )

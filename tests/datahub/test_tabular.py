@@ -107,13 +107,13 @@ def test_duplicate_rows_are_reported():
     assert report.errors[0]["row"] == 3
 
 
-def test_rows_encode_numbers_as_json_numbers_and_text_as_strings():
-    encode = tabular.row_encoder(["a", "b", "c"], ["integer", "string", "boolean"])
-    assert encode(["12", 'say "hi"', "TRUE"]) == (
-        '{"a":12,"b":"say \\"hi\\"","c":true}',
-        'say "hi"',
-    )
-    assert encode(["", "x"]) == ('{"a":null,"b":"x","c":null}', "x")
+def test_first_misfit_finds_the_first_value_a_type_cannot_hold():
+    column = tabular.Column(["12", "", "1.5", "dua"])
+    assert tabular.first_misfit("integer", column) == 2
+    assert tabular.first_misfit("number", column) == 3
+    assert tabular.first_misfit("string", column) is None
+    assert tabular.first_misfit("date", tabular.Column(["2024-02-29", "2023-02-29"])) == 1
+    assert tabular.first_misfit("boolean", tabular.Column(["true", "", "False"])) is None
 
 
 def test_exports_escape_formula_cells():

@@ -24,9 +24,11 @@ def test_app_server_killed_during_booking_surge(topology, request):
     before = [a for a in answers if a.sent < killed_at]
     after = [a for a in answers if a.sent > killed_at + 0.5]
     assert before and after, statuses
-    # Only requests in flight on the dead server fail (502: a POST is never sent twice).
+    # Only requests in flight on the dead server fail: 502 when nginx had not read the
+    # answer's head yet (a POST is never sent twice), or the connection cut when it had
+    # begun to pass the answer on (httpx: RemoteProtocolError). Neither is acknowledged.
     failed = [a for a in answers if a.status != 201]
-    assert {a.status for a in failed} <= {502}, statuses
+    assert {a.status for a in failed} <= {502, "RemoteProtocolError"}, statuses
     assert len(failed) <= 6, statuses
     # Sent after the kill: every one is served by app 2.
     assert all(a.status == 201 for a in after), Counter(a.status for a in after)

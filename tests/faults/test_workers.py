@@ -2,9 +2,10 @@
 
 DataStore ingestion (first: with RQ, each notification sent enqueues a delivery run of its
 own, and the empty runs that the notification test leaves behind would keep the workers
-busy for minutes): the load writes the new generation in one transaction, so a killed
-load leaves nothing half-written; the load runs again (re-enqueued, as a retry or a
-watchdog would) and the table has every row exactly once.
+busy for minutes): the load writes the next generation's table, which is live only once
+complete, so a killed load leaves nothing half-written visible; the load runs again
+(re-enqueued, as a retry or a watchdog would), drops what the dead one left, and the table
+has every row exactly once.
 
 Notifications: the mail relay is paused (SIGSTOP) so that both workers hang in the middle
 of sending with claims held, worker 1 is killed, the relay resumes, worker 1 is started
@@ -75,7 +76,7 @@ print(json.dumps({}))
 
 def test_worker_killed_during_datastore_ingestion(topology, request):
     request.addfinalizer(topology.revive)
-    pg, rows = topology.pg, 200_000
+    pg, rows = topology.pg, 600_000
     name = f"uji-{time.time_ns()}"
     table = topology.shell(
         INGEST % {"agency": topology.data["agency"], "rows": rows, "name": name}
@@ -83,31 +84,38 @@ def test_worker_killed_during_datastore_ingestion(topology, request):
 
     def state():
         found = pg.query(
-            "SELECT status, progress FROM datahub_datatable WHERE id = :'table'", table=table
+            "SELECT status, progress, generation FROM datahub_datatable WHERE id = :'table'",
+            table=table,
         )
         return found[0] if found else None
 
+    def physical_tables():
+        found = pg.query(
+            "SELECT tablename FROM pg_tables WHERE tablename LIKE :'prefix' ORDER BY 1",
+            prefix=f"datastore\\_{table}\\_%",
+        )
+        return [row[0] for row in found]
+
     def loading():
         now = state()
-        return now and now[0] == "loading" and int(now[1]) >= 50  # writing rows
+        return now and now[0] == "loading" and int(now[1]) >= 10  # rows are being written
 
     _wait(loading, 120, "the load to start writing rows")
     print(f"ingestion: worker killed at {state()[1]} %")
     topology.kill9(_busy_worker(topology))
     time.sleep(1)
-    # Nothing half-written is visible: the write transaction died with the worker.
-    assert state()[0] != "ready"
-    written = pg.query(
-        "SELECT count(*) FROM datahub_datarow WHERE table_id = :'table'", table=table
-    )
-    assert written[0][0] == "0"
+    # Nothing half-written is visible: the table being written never became live.
+    status, _progress, generation = state()
+    assert status != "ready" and generation == "0"
+    print(f"ingestion: left behind by the killed load: {physical_tables()}")
     topology.revive()
     topology.shell(REQUEUE % {"table": table})
     _wait(lambda: state()[0] == "ready", 180, "the load to finish after the restart")
+    live = f"datastore_{table}_{state()[2]}"
+    assert physical_tables() == [live]  # the killed load's table was dropped
     counted = pg.query(
-        "SELECT t.row_count, count(r.id), count(DISTINCT r.rownum) FROM datahub_datatable t "
-        "JOIN datahub_datarow r ON r.table_id = t.id AND r.generation = t.generation "
-        "WHERE t.id = :'table' GROUP BY t.row_count",
+        f'SELECT t.row_count, count(*), count(DISTINCT r._id) FROM "{live}" r, '  # noqa: S608 - ids
+        "datahub_datatable t WHERE t.id = :'table' GROUP BY t.row_count",
         table=table,
     )
     assert counted == [[str(rows), str(rows), str(rows)]]
