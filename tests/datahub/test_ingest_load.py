@@ -10,7 +10,6 @@ import io
 from pathlib import Path
 
 import pytest
-
 from django.db import connection
 
 from onedata.datahub import datastore, services, tabular, typed_tables

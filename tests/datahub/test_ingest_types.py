@@ -1,5 +1,6 @@
 """The whole-batch type checks agree with the value-by-value patterns, and every row they
-let through goes to the database (COPY text, SQLite parameters) holding the same values. Pure functions: no database."""
+let through goes to the database (COPY text, SQLite parameters) holding the same values.
+Pure functions: no database."""
 
 from __future__ import annotations
 
