@@ -5,8 +5,9 @@ A CSV of BENCH_DATAHUB_ROWS rows (100,000 by default; the issue's full figure is
 Per engine (SQLite; PostgreSQL when reachable), in a fresh database:
 
 - ``<engine>.ingest``: our load end to end: every value of every column type-checked,
-  the validation report (cell counts, duplicate rows), JSON rows with a search text,
-  written through the loader adapter (COPY / executemany) and switched live. Rows a second.
+  the validation report (cell counts, duplicate rows), typed rows with a search text
+  written into the generation's own table (COPY / executemany), indexed and switched live.
+  Rows a second.
   Baseline, same run: ``csv.reader`` + ``executemany`` (SQLite) or ``COPY`` (PostgreSQL)
   of the same file into an all-text table.
 - ``<engine>.search.p50`` / ``.p95``: ``datastore.search`` with a filter and a sort,
