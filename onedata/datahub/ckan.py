@@ -755,10 +755,31 @@ def datastore_create(request, user, params):
         raise ValidationError.for_field("records", _("Give a list of objects."))
     if not fields and records:
         fields = [{"id": k} for k in records[0]]
-    services.datastore_write(
-        actor=user, resource=resource, fields=fields, records=records, replace=True
+    key = _primary_key(params)
+    table = services.datastore_write(
+        actor=user,
+        resource=resource,
+        fields=fields,
+        records=records,
+        replace=True,
+        primary_key=key,
     )
-    return {"resource_id": str(resource.pk), "fields": fields, "method": "insert"}
+    result = {"resource_id": str(resource.pk), "fields": fields, "method": "insert"}
+    if key is not None:
+        result["primary_key"] = datastore.primary_key(table)
+    return result
+
+
+def _primary_key(params) -> list[str] | None:
+    """CKAN's ``primary_key``: a list of field ids, or one comma-separated string."""
+    key = _json_param(params, "primary_key", None)
+    if key is None or key == "":
+        return None
+    if isinstance(key, str):
+        key = [part.strip() for part in key.split(",") if part.strip()]
+    if not isinstance(key, list) or not all(isinstance(k, str) and k for k in key):
+        raise ValidationError.for_field("primary_key", _("Give a list of field ids."))
+    return key
 
 
 @action("datastore_upsert", write=True)
@@ -770,14 +791,19 @@ def datastore_upsert(request, user, params):
     records = _json_param(params, "records", []) or []
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise ValidationError.for_field("records", _("Give a list of objects."))
-    method = str(params.get("method") or "insert")
-    if method != "insert":
-        raise ValidationError.for_field("method", _("Only the insert method is supported."))
+    method = str(params.get("method") or datastore.UPSERT)
+    if method not in datastore.METHODS:
+        raise ValidationError.for_field("method", _("Choose insert, upsert or update."))
     fields = [{"id": c["name"], "type": datastore.CKAN_TYPES[c["type"]]} for c in table.columns]
     services.datastore_write(
-        actor=user, resource=resource, fields=fields, records=records, replace=False
+        actor=user,
+        resource=resource,
+        fields=fields,
+        records=records,
+        replace=False,
+        method=method,
     )
-    return {"resource_id": str(resource.pk), "method": method}
+    return {"resource_id": str(resource.pk), "method": method, "records": records}
 
 
 @action("datastore_delete", write=True)
@@ -785,6 +811,12 @@ def datastore_delete(request, user, params):
     resource = selectors.resource_get(user, _required(params, "resource_id"))
     if not permissions.can_edit_dataset(user, resource.dataset):
         raise NotAuthorized(_("You may not change this dataset."))
+    filters = _json_param(params, "filters", None)
+    if filters:
+        if not isinstance(filters, dict):
+            raise ValidationError.for_field("filters", _("Give an object of field: value."))
+        services.datastore_rows_delete(actor=user, resource=resource, filters=filters)
+        return {"resource_id": str(resource.pk), "filters": filters}
     services.datastore_clear(actor=user, resource=resource)
     return {"resource_id": str(resource.pk)}
 

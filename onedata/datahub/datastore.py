@@ -270,38 +270,126 @@ def stored_rows(table: DataTable, names: list[str] | None = None) -> Iterator[li
                 yield ["" if p is None else as_text(values[index_of[p]]) for p in picked]
 
 
+INSERT, UPSERT, UPDATE = "insert", "upsert", "update"
+METHODS = (INSERT, UPSERT, UPDATE)
+
+
+def primary_key(table: DataTable) -> list[str]:
+    """The key ``datastore_create`` was given (kept as the Table Schema's ``primaryKey``)."""
+    key = (table.schema or {}).get("primaryKey") or []
+    names = {c["name"] for c in table.columns}
+    return [k for k in ([key] if isinstance(key, str) else key) if k in names]
+
+
 def load_records(
-    table: DataTable, fields: list[dict], records: list[dict], *, replace: bool = False
+    table: DataTable,
+    fields: list[dict],
+    records: list[dict],
+    *,
+    replace: bool = False,
+    method: str = INSERT,
+    key: list[str] | None = None,
 ) -> LoadResult:
-    """``datastore_create``/``upsert`` with records given inline (CKAN clients do this):
-    the records (after the live rows, unless ``replace``) as the next generation."""
+    """``datastore_create`` (``replace``) and ``datastore_upsert`` with records given
+    inline, as CKAN clients send them: the live rows merged with the records (``method``,
+    by ``key``: the table's primary key unless given) as the next generation. Every record
+    is checked before anything is written; a bad one is refused by its number."""
     names = [f["id"] for f in fields]
     types = [_ckan_to_type(f.get("type", "text")) for f in fields]
+    key = primary_key(table) if key is None else key
+    _check_records(names, types, records)
     existing = [] if replace else list(stored_rows(table, names))
-    rows = existing + [[as_text(record.get(n)) for n in names] for record in records]
-    try:
-        count = write_rows(table, names, types, rows)
-    except CellMisfit as misfit:
-        where = (
-            _("Record %(n)d") % {"n": misfit.row - len(existing)}
-            if misfit.row > len(existing)
-            else _("Stored row %(n)d") % {"n": misfit.row}
-        )
-        raise _bad(
-            "records",
-            _('%(where)s: "%(value)s" is not a valid %(type)s for field "%(field)s".')
-            % {
-                "where": where,
-                "value": misfit.value[:40],
-                "type": CKAN_TYPES.get(misfit.type, "text"),
-                "field": misfit.column[:60],
-            },
-        ) from None
+    rows = merge_records(names, existing, records, method=method, key=key)
+    count = write_rows(table, names, types, rows)
     columns = [
         {"name": n, "type": t, "label": "", "description": ""}
         for n, t in zip(names, types, strict=False)
     ]
     return LoadResult(rows=count, columns=columns, report={"valid": True, "errors": []})
+
+
+def _check_records(names: list[str], types: list[str], records: list[dict]) -> None:
+    for name, kind in zip(names, types, strict=True):
+        values = tabular.Column([as_text(record.get(name)) for record in records])
+        misfit = tabular.first_misfit(kind, values)
+        if misfit is not None:
+            raise _bad(
+                "records",
+                _('Record %(n)d: "%(value)s" is not a valid %(type)s for field "%(field)s".')
+                % {
+                    "n": misfit + 1,
+                    "value": values.values[misfit][:40],
+                    "type": CKAN_TYPES.get(kind, "text"),
+                    "field": name[:60],
+                },
+            )
+
+
+def merge_records(
+    names: list[str], rows: list[list[str]], records: list[dict], *, method: str, key: list[str]
+) -> list[list[str]]:
+    """Pure: ``rows`` (cell texts) with ``records`` applied as CKAN's ``datastore_upsert``
+    does. ``insert`` appends (a record whose key is already there is refused), ``update``
+    changes the fields given of the row with the record's key (there must be one),
+    ``upsert`` updates when the key is there and appends otherwise. Keys compare as text."""
+    if method not in METHODS:
+        raise _bad("method", _("Choose insert, upsert or update."))
+    if method != INSERT and not key:
+        raise _bad(
+            "method",
+            _("%(method)s needs the table's primary key (primary_key in datastore_create).")
+            % {"method": method},
+        )
+    rows = [list(row) for row in rows]
+    position = {n: i for i, n in enumerate(names)}
+    key_at = [position[k] for k in key]
+    by_key = {tuple(row[i] for i in key_at): n for n, row in enumerate(rows)} if key else {}
+    for number, record in enumerate(records, start=1):
+        cells = {n: as_text(record[n]) for n in names if n in record}
+        found = None
+        if key:
+            empty = next((k for k in key if not cells.get(k)), None)
+            if empty is not None:
+                raise _bad(
+                    "records",
+                    _('Record %(n)d: the key field "%(field)s" is empty.')
+                    % {"n": number, "field": empty[:60]},
+                )
+            record_key = tuple(cells[k] for k in key)
+            found = by_key.get(record_key)
+        if method == INSERT and found is not None:
+            raise _bad(
+                "records",
+                _("Record %(n)d: a row with this key is already there (use upsert or update).")
+                % {"n": number},
+            )
+        if method == UPDATE and found is None:
+            raise _bad("records", _("Record %(n)d: no row has this key.") % {"n": number})
+        if found is None:
+            rows.append([cells.get(n, "") for n in names])
+            if key:
+                by_key[record_key] = len(rows) - 1
+        else:
+            for name, value in cells.items():
+                rows[found][position[name]] = value
+    return rows
+
+
+def delete_rows(table: DataTable, filters: dict) -> tuple[LoadResult, int]:
+    """``datastore_delete`` with ``filters``: the live rows but those matching, as the next
+    generation (row numbers close up, so ``_id`` stays 1..n), and how many went."""
+    query = _query(table, filters, "", "")
+    physical = typed_tables.table_name(table.pk, table.generation)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT {typed_tables.ID} FROM "{physical}" WHERE {query.where_sql()}',  # noqa: S608 - our own names
+            query.params,
+        )
+        doomed = {row[0] for row in cursor.fetchall()}
+    names = [c["name"] for c in table.columns]
+    kept = [row for number, row in enumerate(stored_rows(table), start=1) if number not in doomed]
+    count = write_rows(table, names, [c["type"] for c in table.columns], kept)
+    return LoadResult(rows=count, columns=table.columns, report=table.report), len(doomed)
 
 
 def retype_column(table: DataTable, column: str, kind: str) -> LoadResult:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onedata.core import audit, scope
-from onedata.core.errors import Conflict, NotAuthorized, ValidationError
+from onedata.core.errors import Conflict, NotAuthorized, NotFound, ValidationError
 from onedata.core.models import Agency, Membership, Region
 from onedata.core.roles import Role
 from onedata.core.uploads import DATASET_FILE, check_upload, original_display_name
@@ -776,9 +776,19 @@ def data_dictionary_update(
 
 
 def datastore_write(
-    *, actor, resource: Resource, fields: list[dict], records: list[dict], replace: bool
+    *,
+    actor,
+    resource: Resource,
+    fields: list[dict],
+    records: list[dict],
+    replace: bool,
+    method: str = datastore.INSERT,
+    primary_key: list[str] | None = None,
 ) -> DataTable:
-    """``datastore_create`` (replace) and ``datastore_upsert`` (append) with inline records."""
+    """``datastore_create`` (replace, optionally with a ``primary_key``) and
+    ``datastore_upsert`` (``method``: insert, upsert or update by that key) with inline
+    records. Writes are serialised per table (row lock), so two clients upserting at once
+    both land."""
     if not permissions.can_edit_dataset(actor, resource.dataset):
         raise NotAuthorized(_("You may not change this dataset."))
     if len(records) > 100_000:
@@ -793,18 +803,59 @@ def datastore_write(
         raise ValidationError.for_field(
             "records", _("Unknown field: %(name)s") % {"name": sorted(unknown)[0][:60]}
         )
+    if primary_key is not None:
+        missing = [k for k in primary_key if k not in names]
+        if missing:
+            raise ValidationError.for_field(
+                "primary_key",
+                _("The key field %(name)s is not among the fields.") % {"name": missing[0][:60]},
+            )
     with transaction.atomic():
         table, _created = DataTable.objects.get_or_create(resource=resource)
         table = DataTable.objects.select_for_update().get(pk=table.pk)
-        result = datastore.load_records(table, fields, records, replace=replace)
+        result = datastore.load_records(
+            table, fields, records, replace=replace, method=method, key=primary_key
+        )
         datastore.switch_generation(table, result)
+        if primary_key is not None:
+            table.schema = {
+                "fields": [{"name": c["name"], "type": c["type"]} for c in table.columns],
+                "primaryKey": list(primary_key),
+            }
+            table.save(update_fields=["schema"])
         audit.record(
             actor=actor,
             action="datahub.datastore.write",
             obj=table,
-            after={"records": len(records), "replace": replace},
+            after={
+                "records": len(records),
+                "replace": replace,
+                "method": method,
+                "primary_key": primary_key,
+            },
         )
     return table
+
+
+def datastore_rows_delete(*, actor, resource: Resource, filters: dict) -> int:
+    """``datastore_delete`` with ``filters``: the rows matching them go; how many."""
+    if not permissions.can_edit_dataset(actor, resource.dataset):
+        raise NotAuthorized(_("You may not change this dataset."))
+    if not isinstance(filters, dict) or not filters:
+        raise ValidationError.for_field("filters", _("Give the filters of the rows to delete."))
+    with transaction.atomic():
+        table = DataTable.objects.select_for_update().filter(resource=resource).first()
+        if table is None or not table.generation:
+            raise NotFound(_("This resource has no DataStore table."))
+        result, deleted = datastore.delete_rows(table, filters)
+        datastore.switch_generation(table, result)
+        audit.record(
+            actor=actor,
+            action="datahub.datastore.delete_rows",
+            obj=table,
+            after={"filters": filters, "deleted": deleted},
+        )
+    return deleted
 
 
 def datastore_clear(*, actor, resource: Resource) -> None:
