@@ -20,7 +20,8 @@ Per engine (SQLite; PostgreSQL when reachable), in a fresh database:
   descriptions with a count. ``<engine>.package_search_api``: the same search through the
   CKAN action in-process (routing, rate counter, package dicts, JSON), same baseline.
 
-Knobs: BENCH_DATAHUB_ROWS (100000), BENCH_DATAHUB_QUERIES (30),
+Knobs: BENCH_DATAHUB_ROWS (100000), BENCH_DATAHUB_QUERIES (30), BENCH_DATAHUB_ENGINES
+(``sqlite,postgresql``),
 BENCH_DATAHUB_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/bench_datahub;
 dropped and created again).
 """
@@ -48,6 +49,7 @@ CATALOG = int(env_number("BENCH_DATAHUB_CATALOG", 300))
 PG_URL = os.environ.get(
     "BENCH_DATAHUB_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/bench_datahub"
 )
+ENGINES = os.environ.get("BENCH_DATAHUB_ENGINES", "sqlite,postgresql").split(",")
 REGENCIES = ["51.01", "51.02", "51.03", "51.04", "51.05", "51.06", "51.07", "51.08", "51.71"]
 
 
@@ -335,7 +337,11 @@ def main() -> None:
         note(f"generating {ROWS} rows")
         make_csv(csv_path, ROWS)
         note(f"file: {csv_path.stat().st_size / 1e6:.1f} MB")
-        run_engine("sqlite", f"sqlite:///{tmp_path / 'bench.sqlite3'}", tmp_path / "sq", csv_path)
+        if "sqlite" in ENGINES:
+            sqlite_url = f"sqlite:///{tmp_path / 'bench.sqlite3'}"
+            run_engine("sqlite", sqlite_url, tmp_path / "sq", csv_path)
+        if "postgresql" not in ENGINES:
+            return
         if postgres_ready(PG_URL):
             import psycopg
 

@@ -547,7 +547,14 @@ def group_show(request, user, params):
         group = Group.objects.filter(pk=int(key)).first()
     if group is None:
         raise NotFound(_("Group not found"))
-    visible = selectors.visible_datasets(_PublicOnly(user)).filter(groups=group)
+    # Membership as last published (the search documents' facets), as group_list counts
+    # it: a draft moved to another theme stays where the public saw it.
+    public = _PublicOnly(user)
+    entries = search_index.entries_for(public, permissions.visible_filter(public), None)
+    members = SearchFacet.objects.filter(
+        field="groups", value=group.name, entry__in=entries.values("pk")
+    ).values("entry__dataset_id")
+    visible = selectors.visible_datasets(public).filter(pk__in=members)
     data = selectors.group_dict(group, visible.count())
     if _bool(params, "include_datasets", False):
         data["packages"] = [_package(request, user, d) for d in visible.order_by("name")[:1000]]

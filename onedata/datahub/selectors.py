@@ -158,7 +158,11 @@ def resource_dict(resource: Resource) -> dict:
         url = resource.url
     else:
         url = reverse("datahub:resource_download", args=[resource.pk])
-    table = getattr(resource, "datatable", None) if resource.is_tabular else None
+    # A link's table was written through datastore_create (CKAN clients push JSON or API
+    # data that way); a file's only counts while the file is tabular (a file replaced by
+    # a PDF keeps its old table until the next load).
+    has_table = resource.is_tabular or resource.kind == Resource.Kind.LINK
+    table = getattr(resource, "datatable", None) if has_table else None
     return {
         "id": str(resource.pk),
         "package_id": str(resource.dataset_id),
