@@ -222,17 +222,19 @@ def write_rows(table: DataTable, names: list[str], types: list[str], rows: list[
 
 def write_generation(table_id, generation, names, types, rows) -> int:
     width = len(names)
-    for start in range(0, len(rows), tabular.BATCH):
-        columns = tabular.columns_of(rows[start : start + tabular.BATCH], width)
-        for name, kind, batch_column in zip(names, types, columns, strict=True):
-            misfit = tabular.first_misfit(kind, batch_column)
-            if misfit is not None:
-                raise CellMisfit(start + misfit + 1, name, batch_column.values[misfit], kind)
     writer = typed_tables.writer_for(table_id, generation)
     try:
         writer.create(types)
         for start in range(0, len(rows), tabular.BATCH):
-            writer.write(tabular.columns_of(rows[start : start + tabular.BATCH], width))
+            # Checked batch by batch as it is written: a misfit drops the table, which was
+            # never live, so nothing is half-written where anyone reads.
+            columns = tabular.columns_of(rows[start : start + tabular.BATCH], width)
+            for name, kind, batch_column in zip(names, types, columns, strict=True):
+                misfit = tabular.first_misfit(kind, batch_column)
+                if misfit is not None:
+                    value = batch_column.values[misfit]
+                    raise CellMisfit(start + misfit + 1, name, value, kind)
+            writer.write(columns)
         writer.close()
     except BaseException:
         _abandon(writer)
