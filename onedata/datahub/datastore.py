@@ -1,15 +1,17 @@
 """The DataStore: loading tabular resources into typed tables, and querying them.
 
 Each generation of a resource's table is its own physical table (``typed_tables``):
-PostgreSQL gets ``COPY ... FROM STDIN`` (psycopg 3), SQLite gets ``executemany`` in large
-batches. A load writes the next generation's table and switches it live in one short
+PostgreSQL gets ``COPY ... FROM STDIN`` (psycopg 3), SQLite gets ``executemany`` per
+batch. A load writes the next generation's table and switches it live in one short
 transaction at the end, so a failed load leaves the previous table untouched and
 readable throughout (a table that is not live is never read, and a failed load drops it).
 
-The load path is built for bulk: the file is read in batches of 20,000 rows, each
-batch's columns are type-checked, validated and encoded with C-level operations over
-whole columns (``tabular.Column``, ``typed_tables.copy_text``), and the cyclic garbage
-collector is paused while millions of short-lived objects go by.
+The load path is built for bulk: the file is read in batches of about 10,000 rows as
+Arrow columns (``columnar``), and each batch is stripped, type-checked, hashed for the
+duplicate-row check and encoded with vectorised kernels over whole columns; the cyclic
+garbage collector is paused while many short-lived objects go by. Inline records (small)
+take the Python path of ``tabular``, which is also the reference the Arrow checks are
+tested against.
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pyarrow.compute as pc
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onedata.core.errors import ValidationError
-from onedata.datahub import tabular, typed_tables
+from onedata.datahub import columnar, tabular, typed_tables
 from onedata.datahub.models import DataTable
 
 logger = logging.getLogger("onedata.datahub")
@@ -102,6 +106,7 @@ def _load_file(table: DataTable, path: Path, fmt: str, progress) -> LoadResult:
     for index, kind in enumerate(declared):
         if kind == tabular.STRING:
             state[index] = tabular.STRING
+    blank_key = "\t".join(["\\N"] * width)
 
     def types_now() -> list[str]:
         return [storage_type(d, s) for d, s in zip(declared, state, strict=True)]
@@ -112,36 +117,48 @@ def _load_file(table: DataTable, path: Path, fmt: str, progress) -> LoadResult:
     approx_row_bytes = None
     try:
         writer.create(types_now())
-        for batch in source.batches():
-            columns = tabular.columns_of(batch, width)
-            checker.check(batch, total + 2, columns)
-            tabular.infer_batch(state, columns)
+        for raw in columnar.batches(source, path, fmt, width):
+            first_row = total + 2
+            if raw.rows is not None:
+                checker.cell_counts(raw.rows, first_row)
+            batch = columnar.strip_all(raw)
+            if checker.needs_rows:
+                checker.check_rules(columnar.python_rows(batch), first_row)
+            columnar.infer_batch(state, batch)
             total += len(batch)
+            types = types_now() if one_read else writer.types
+            encoded = columnar.encode(batch, types)
+            keys = encoded.keys.to_pylist()
+            checker.duplicates(
+                np.fromiter(map(hash, keys), np.int64, len(keys)),
+                first_row,
+                pc.not_equal(encoded.keys, blank_key).to_numpy(zero_copy_only=False),
+            )
             if one_read:
-                types = types_now()
                 if types != writer.types and not writer.count:
                     writer.create(types)  # nothing written yet: a table of the right types
                 if types != writer.types and not writer.retype(types):
                     writer.discard()
                     one_read, share = False, 45
                 else:
-                    writer.write(columns)
-                    if writer.unflushed >= writer.FLUSH_ROWS:
+                    writer.write_batch(batch, encoded)
+                    if writer.flush_due():
                         writer.flush()
             if size and not writer.unflushed:
                 if approx_row_bytes is None:
-                    approx_row_bytes = max(1, sum(map(len, map(",".join, batch))) / len(batch) + 1)
+                    approx_row_bytes = columnar.row_bytes(batch)
                 progress(int(share * min(1.0, total * approx_row_bytes / size)))
         if one_read:
             writer.close()
     except BaseException:
         _abandon(writer)
         raise
+    checker.finish()
     report.rows = total
     types = types_now()
     if not one_read:
         progress(50)
-        _write_again(source, writer, types, width, total, progress)
+        _write_again(source, path, fmt, writer, types, width, total, progress)
     progress(99)  # the switch to the new generation makes it 100
     old = {c["name"]: c for c in table.columns}
     columns = [
@@ -167,13 +184,14 @@ def _abandon(writer: typed_tables.TableWriter) -> None:
             typed_tables.drop(writer.name)
 
 
-def _write_again(source, writer, types, width, total, progress) -> None:
+def _write_again(source, path, fmt, writer, types, width, total, progress) -> None:
     """The second read: every row with the final types, into a new table."""
     try:
         writer.create(types)
-        for batch in source.batches():
-            writer.write(tabular.columns_of(batch, width))
-            if writer.unflushed >= writer.FLUSH_ROWS:
+        for raw in columnar.batches(source, path, fmt, width):
+            batch = columnar.strip_all(raw)
+            writer.write_batch(batch, columnar.encode(batch, types))
+            if writer.flush_due():
                 writer.flush()
             if not writer.unflushed:
                 progress(50 + int(49 * writer.count / max(total, 1)))
@@ -644,12 +662,13 @@ def _fetch(table, query: _Query, chosen, limit, offset, include_total, distinct)
             # Row numbers are 1..row_count with no gap in a generation's table: a page of
             # the whole table is a range of them (an index range, not a scan and a sort).
             row_id = typed_tables.ID
-            cursor.execute(
-                f'SELECT {", ".join([row_id, *select])} FROM "{physical}" '  # noqa: S608 - our own names
-                f"WHERE {row_id} > %s AND {row_id} <= %s ORDER BY {row_id}",
-                [offset, offset + limit],
-            )
-            rows = cursor.fetchall()
+            with typed_tables.row_id_index(cursor):
+                cursor.execute(
+                    f'SELECT {", ".join([row_id, *select])} FROM "{physical}" '  # noqa: S608 - our own names
+                    f"WHERE {row_id} > %s AND {row_id} <= %s ORDER BY {row_id}",
+                    [offset, offset + limit],
+                )
+                rows = cursor.fetchall()
             total = table.row_count if include_total else None
         elif limit:
             # The total rides along with the page (COUNT(*) OVER ()): the filter is

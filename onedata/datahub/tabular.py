@@ -21,6 +21,8 @@ from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
 
+import numpy as np
+
 BATCH = 20_000
 # Type names are Frictionless Table Schema's.
 INTEGER, NUMBER, BOOLEAN, DATE, STRING = "integer", "number", "boolean", "date", "string"
@@ -277,6 +279,7 @@ class Table:
     header: list[str]
     _rows: callable = field(repr=False)
     _batches: callable = field(default=None, repr=False)
+    delimiter: str | None = None  # a CSV's
 
     def rows(self) -> Iterator[list[str]]:
         return self._rows()
@@ -318,7 +321,7 @@ def open_csv(path: Path) -> Table:
             raise TableError(f"The header cannot be read: {exc}", row=1) from exc
     if not any(h.strip() for h in header):
         raise TableError("The first row (the header) is empty.", row=1)
-    return Table([h.strip() for h in header], lambda: read(None), read)
+    return Table([h.strip() for h in header], lambda: read(None), read, delimiter)
 
 
 def _cell_text(value) -> str:
@@ -513,13 +516,17 @@ class RowChecker:
         self.report = report
         self.unique_seen = {i: {} for i, r in enumerate(rules) if r.unique}
         self.key_seen: dict[tuple, int] = {}
-        self.row_seen: dict[int, int] = {}
+        self._hashes: list = []
+        self._numbers: list = []
         self.typed = [
             (i, r) for i, r in enumerate(rules) if r.type not in ("any", STRING) or r.required
         ]
 
-    def check(self, batch: list[list[str]], first_row: int, columns=None) -> None:
-        """``columns``: the batch as ``columns_of`` gives it, when the caller has it."""
+    def check(
+        self, batch: list[list[str]], first_row: int, columns=None, *, finish: bool = True
+    ) -> None:
+        """``columns``: the batch as ``columns_of`` gives it, when the caller has it.
+        ``finish``: report duplicate rows now (False: at ``finish``, after more batches)."""
         if not batch:
             return
         if set(map(len, batch)) != {self.width}:
@@ -527,9 +534,23 @@ class RowChecker:
         if columns is None:
             columns = columns_of(batch, self.width)
         rows = list(zip(*(c.values for c in columns), strict=True))
-        if self.typed or self.unique_seen or self.key_index:
+        if self.needs_rows:
             self._rules(rows, first_row)
-        self._duplicates(rows, first_row)
+        self.duplicates(list(map(hash, rows)), first_row, [any(r) for r in rows])
+        if finish:
+            self.finish()
+
+    @property
+    def needs_rows(self) -> bool:
+        """Whether the steward's rules need the rows' values one by one."""
+        return bool(self.typed or self.unique_seen or self.key_index)
+
+    def cell_counts(self, batch: list[list[str]], first_row: int) -> None:
+        if set(map(len, batch)) != {self.width}:
+            self._cell_counts(batch, first_row)
+
+    def check_rules(self, rows: list[tuple], first_row: int) -> None:
+        self._rules(rows, first_row)
 
     def _cell_counts(self, batch, first_row: int) -> None:
         for offset, row in enumerate(batch):
@@ -548,22 +569,35 @@ class RowChecker:
                     column=self.names[len(row)],
                 )
 
-    def _duplicates(self, rows: list[tuple], first_row: int) -> None:
-        hashes = list(map(hash, rows))
-        numbered = dict(zip(hashes, range(first_row, first_row + len(rows)), strict=True))
-        if len(numbered) == len(rows) and numbered.keys().isdisjoint(self.row_seen):
-            self.row_seen.update(numbered)
+    def duplicates(self, hashes, first_row: int, filled) -> None:
+        """Note each row's hash (of all its cells; ``filled``: per row, whether it has a
+        non-empty cell, as numpy booleans); ``finish`` reports the rows seen before."""
+        hashes = np.asarray(hashes, dtype=np.int64)
+        numbers = np.arange(first_row, first_row + len(hashes), dtype=np.int64)
+        filled = np.asarray(filled, dtype=bool)
+        self._hashes.append(hashes[filled])
+        self._numbers.append(numbers[filled])
+
+    def finish(self) -> None:
+        """Report every non-empty row that repeats an earlier one, in row order. The rows'
+        hashes are sorted once (stable, so the first of equal rows comes first): a million
+        rows cost a sort of a million integers, not a million Python dict entries."""
+        if not self._hashes:
             return
-        for offset, signature in enumerate(hashes):
-            number = first_row + offset
-            if signature in self.row_seen and any(rows[offset]):
-                self.report.add(
-                    "duplicate-row",
-                    f"Row {number} is the same as row {self.row_seen[signature]}.",
-                    row=number,
-                )
-            else:
-                self.row_seen.setdefault(signature, number)
+        hashes = np.concatenate(self._hashes)
+        numbers = np.concatenate(self._numbers)
+        self._hashes, self._numbers = [], []
+        order = np.argsort(hashes, kind="stable")
+        ordered = hashes[order]
+        repeated = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1
+        if not len(repeated):
+            return
+        # The first row of each run of equal hashes: the nearest run start at or before.
+        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+        first = starts[np.searchsorted(starts, repeated, side="right") - 1]
+        later, earlier = numbers[order[repeated]], numbers[order[first]]
+        for number, seen in sorted(zip(later.tolist(), earlier.tolist(), strict=True)):
+            self.report.add("duplicate-row", f"Row {number} is the same as row {seen}.", row=number)
 
     def _rules(self, rows: list[tuple], first_row: int) -> None:
         report = self.report

@@ -27,12 +27,16 @@ Inference guarantees that every non-empty cell of a typed column matches its pat
 
 from __future__ import annotations
 
+import os
 import re
-from contextlib import ExitStack, suppress
+import time
+from contextlib import ExitStack, contextmanager, suppress
 from decimal import Decimal
 
 from django.db import connection, transaction
+from psycopg.copy import QueuedLibpqWriter
 
+from onedata.datahub import columnar
 from onedata.datahub.tabular import BOOLEAN, DATE, INTEGER, NUMBER, SEP, STRING, Column
 
 PREFIX = "datastore_"
@@ -86,13 +90,32 @@ def create(name: str, types: list[str]) -> None:
 
 def finish(name: str) -> None:
     """After the last row (PostgreSQL): a BRIN index on ``_id``. A generation's table is
-    written once, in ``_id`` order, and never changed, so ``_id`` follows the heap exactly
-    and a block-range index finds a page of rows as well as a b-tree would, at a third of
-    the cost to build and a sliver of its size. (Statistics come from autovacuum, which
-    analyses a new table after its first inserts; an ANALYZE here would cost more than
-    the index.)"""
+    written once, in ``_id`` order (batch by batch; with several COPY streams, neighbouring
+    batches share block ranges) and never changed, so a block-range index finds a page of
+    rows nearly as well as a b-tree would, at a third of the cost to build and a sliver of
+    its size. (Statistics come from autovacuum; until then ``row_id_index`` tells the
+    planner to use the index. An ANALYZE here would cost more than the index.)"""
     if connection.vendor == "postgresql":
         _execute(f'CREATE INDEX "{name}_id" ON "{name}" USING brin ({ID})')
+
+
+@contextmanager
+def row_id_index(cursor):
+    """Around a query for a range of ``_id`` (inside a transaction): PostgreSQL reads it
+    through the index. A new table has no planner statistics until autovacuum analyses
+    it, and without them the planner guesses that a range holds thousands of rows and
+    scans the whole table (60 ms for a million rows, against 1 ms through the index); the
+    range holds exactly the page's rows, so the index is always the better plan."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    cursor.execute("SET LOCAL enable_seqscan = off")
+    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+    try:
+        yield
+    finally:
+        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather TO DEFAULT")
 
 
 def drop(name: str) -> None:
@@ -199,12 +222,21 @@ class TableWriter:
     when it is 0 (PostgreSQL: a query issued while a COPY is open would wait for it)."""
 
     FLUSH_ROWS = 0
+    FLUSH_SECONDS = 0.0
+
+    def flush_due(self) -> bool:
+        """Whether to store what was sent now, so that the loader can report progress."""
+        return bool(self.unflushed) and (
+            self.unflushed >= self.FLUSH_ROWS
+            or time.monotonic() - self._opened_at >= self.FLUSH_SECONDS
+        )
 
     def __init__(self, table_id: int, generation: int):
         self.name = table_name(table_id, generation)
         self.types: list[str] = []
         self.count = 0
         self.unflushed = 0
+        self._opened_at = 0.0
 
     def create(self, types: list[str]) -> None:
         self.discard()
@@ -212,6 +244,10 @@ class TableWriter:
         self.types = list(types)
 
     def write(self, columns: list[Column]) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def write_batch(self, batch, encoded) -> None:  # pragma: no cover
+        """A ``columnar.Batch`` and its ``columnar.Encoded`` form."""
         raise NotImplementedError
 
     def retype(self, types: list[str]) -> bool:
@@ -260,31 +296,59 @@ class SqliteWriter(TableWriter):
             cursor.connection.executemany(sql, rows)
         self.count += len(columns[0].values) if columns else 0
 
+    def write_batch(self, batch, encoded):
+        placeholders = ", ".join("?" * (len(self.types) + 2))
+        sql = f'INSERT INTO "{self.name}" VALUES ({placeholders})'
+        rows = columnar.sqlite_rows(batch, encoded, self.types, self.count + 1)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.connection.executemany(sql, rows)
+        self.count += len(batch)
+
 
 class PostgresWriter(TableWriter):
     """``COPY ... FROM STDIN`` left open over several batches, so that the server stores one
-    batch while the next one is read and encoded; ended every ``FLUSH_ROWS`` rows so the
-    loader can record its progress."""
+    batch while the next one is read and encoded; ended every ``FLUSH_SECONDS`` (or
+    ``FLUSH_ROWS``) so the loader can record its progress (each end waits for the server
+    to catch up and commits, so not more often than that).
 
-    FLUSH_ROWS = 100_000
+    The server's side of a COPY (parsing numbers and dates, writing pages and WAL) is the
+    slowest part of a load, and one COPY runs on one server process. Outside a transaction,
+    the batches go round-robin to ``STREAMS`` COPYs on as many connections, one server
+    process each. A generation's table is not live until ``switch_generation``, so rows
+    committed by one stream before another fails are never read: the table is dropped.
+    """
+
+    FLUSH_ROWS = 10_000_000
+    FLUSH_SECONDS = 2.0
+    STREAMS = max(1, min(4, os.cpu_count() or 1))
 
     def __init__(self, table_id: int, generation: int):
         super().__init__(table_id, generation)
-        self._open: ExitStack | None = None
-        self._copy = None
+        self._streams: list[_CopyStream] = []
+        self._sent = 0
 
     def write(self, columns):
         text = copy_text(columns, self.types, self.count + 1)
-        if not text:
-            return
-        if self._open is None:
-            self._open = ExitStack()
-            cursor = self._open.enter_context(connection.cursor())
-            self._copy = self._open.enter_context(
-                cursor.cursor.copy(f'COPY "{self.name}" FROM STDIN')
+        if text:
+            self._send(text, len(columns[0].values), f'COPY "{self.name}" FROM STDIN')
+
+    def write_batch(self, batch, encoded):
+        if len(batch):
+            names = ", ".join(columnar.copy_columns(len(self.types)))
+            self._send(
+                columnar.copy_payload(encoded, self.types, self.count + 1),
+                len(batch),
+                f'COPY "{self.name}" ({names}) FROM STDIN',
             )
-        self._copy.write(text)
-        rows = len(columns[0].values)
+
+    def _send(self, data, rows: int, statement: str) -> None:
+        if not self._streams:
+            self._opened_at = time.monotonic()
+            # Inside a transaction, other connections cannot see the new table.
+            count = 1 if connection.in_atomic_block else self.STREAMS
+            self._streams = [_CopyStream(statement, own_connection=i > 0) for i in range(count)]
+        self._streams[self._sent % len(self._streams)].write(data)
+        self._sent += 1
         self.count += rows
         self.unflushed += rows
 
@@ -295,18 +359,50 @@ class PostgresWriter(TableWriter):
         )
 
     def flush(self):
-        if self._open is not None:
-            open_copy, self._open, self._copy = self._open, None, None
-            open_copy.close()
+        streams, self._streams = self._streams, []
+        try:
+            for stream in streams:
+                stream.close()
+        except BaseException:
+            for stream in streams:
+                stream.abort()
+            raise
         self.unflushed = 0
 
     def abort(self):
-        if self._open is not None:
-            open_copy, self._open, self._copy = self._open, None, None
-            error = RuntimeError("load stopped")
-            with suppress(Exception):
-                open_copy.__exit__(RuntimeError, error, None)
+        streams, self._streams = self._streams, []
+        for stream in streams:
+            stream.abort()
         self.unflushed = 0
+
+
+class _CopyStream:
+    """One open COPY: on Django's connection, or on a connection of its own (autocommit,
+    closed with the COPY). A queued writer: a thread sends one batch while the next one
+    is encoded."""
+
+    def __init__(self, statement: str, *, own_connection: bool):
+        self._stack = ExitStack()
+        if own_connection:
+            raw = connection.get_new_connection(connection.get_connection_params())
+            self._stack.callback(raw.close)
+            raw.autocommit = True
+            cursor = raw.cursor()
+        else:
+            cursor = self._stack.enter_context(connection.cursor()).cursor
+        self._copy = self._stack.enter_context(
+            cursor.copy(statement, writer=QueuedLibpqWriter(cursor))
+        )
+
+    def write(self, data) -> None:
+        self._copy.write(data)
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def abort(self) -> None:
+        with suppress(Exception):
+            self._stack.__exit__(RuntimeError, RuntimeError("load stopped"), None)
 
 
 def writer_for(table_id: int, generation: int) -> TableWriter:

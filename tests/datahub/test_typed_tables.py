@@ -153,3 +153,61 @@ def test_the_migration_copies_json_rows_into_typed_tables(hub):
         {"_id": 2, "kode": "51.04", "jumlah": "dua", "luas": 2, "aktif": False, "tanggal": None},
     ]
     assert typed_tables.names_of(table.pk) == [typed_tables.table_name(table.pk, 2)]
+
+
+def several_streams(monkeypatch) -> list[bool]:
+    """Three COPY streams and batches of 50 rows; the streams opened, by whether each has
+    a connection of its own, are listed."""
+    monkeypatch.setattr(tabular, "BATCH", 50)
+    monkeypatch.setattr(typed_tables.PostgresWriter, "STREAMS", 3)
+    opened: list[bool] = []
+    real = typed_tables._CopyStream.__init__
+
+    def counted(self, statement, *, own_connection):
+        opened.append(own_connection)
+        real(self, statement, own_connection=own_connection)
+
+    monkeypatch.setattr(typed_tables._CopyStream, "__init__", counted)
+    return opened
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_load_outside_a_transaction_writes_through_several_copy_streams(
+    hub, tmp_path, monkeypatch
+):
+    """Batches go round-robin to COPYs on their own connections (PostgreSQL); the table
+    holds every row once, numbered in file order, and a page is a range of them."""
+    table = loaded_table(hub, "a\n1\n")
+    opened = several_streams(monkeypatch)
+    rows = [["kode", "nilai", "tanggal"]]
+    rows += [[f"K{i}", str(i), f"2024-01-{1 + i % 28:02d}"] for i in range(1000)]
+    path = tmp_path / "besar.csv"
+    path.write_text(csv_text(rows), encoding="utf-8")
+    result = datastore.load_file(table, path, "CSV")
+    datastore.switch_generation(table, result)
+    if connection.vendor == "postgresql":
+        assert sorted(opened) == [False, True, True]
+    assert table.row_count == 1000 and only_live_table_rows(table) == 1000
+    page = datastore.search(table, offset=500, limit=10)
+    assert [(r["_id"], r["nilai"], r["kode"]) for r in page.records] == [
+        (i + 1, i, f"K{i}") for i in range(500, 510)
+    ]
+    assert datastore.search(table, sort="nilai desc", limit=1).records[0]["kode"] == "K999"
+    assert datastore.search(table, q="k777").records[0]["_id"] == 778
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_load_failing_after_several_streams_wrote_leaves_only_the_live_table(
+    hub, tmp_path, monkeypatch
+):
+    table = loaded_table(hub, "a\n1\n")
+    several_streams(monkeypatch)
+    rows = [["kode", "nilai"]] + [[f"K{i}", str(i)] for i in range(700)]
+    rows += [["K700", "x" * 200_000]] + [["K701", "1"]]  # row 702: too large a cell
+    path = tmp_path / "rusak.csv"
+    path.write_text(csv_text(rows), encoding="utf-8")
+    with pytest.raises(tabular.TableError) as failed:
+        datastore.load_file(table, path, "CSV")
+    assert failed.value.row == 702
+    assert typed_tables.names_of(table.pk) == [typed_tables.table_name(table.pk, 1)]
+    assert datastore.search(table).records[0]["a"] == 1
