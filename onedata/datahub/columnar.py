@@ -103,17 +103,8 @@ def csv_batches(table: tabular.Table, path: Path, width: int) -> Iterator[Batch]
     rows = table.rows()
     for _ in range(done):
         next(rows)
-    while batch := _take(rows, tabular.BATCH):
+    for batch in tabular.batches(rows):
         yield from_rows(batch, width)
-
-
-def _take(rows, count: int) -> list[list[str]]:
-    batch = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == count:
-            break
-    return batch
 
 
 def batches(table: tabular.Table, path: Path, fmt: str, width: int) -> Iterator[Batch]:

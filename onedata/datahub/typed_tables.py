@@ -33,6 +33,7 @@ import time
 from contextlib import ExitStack, contextmanager, suppress
 from decimal import Decimal
 
+import psycopg
 from django.db import connection, transaction
 from psycopg.copy import QueuedLibpqWriter
 
@@ -384,9 +385,8 @@ class _CopyStream:
     def __init__(self, statement: str, *, own_connection: bool):
         self._stack = ExitStack()
         if own_connection:
-            raw = connection.get_new_connection(connection.get_connection_params())
+            raw = psycopg.connect(**connection.get_connection_params(), autocommit=True)
             self._stack.callback(raw.close)
-            raw.autocommit = True
             cursor = raw.cursor()
         else:
             cursor = self._stack.enter_context(connection.cursor()).cursor
