@@ -219,8 +219,9 @@ def sqlite_rows(columns: list[Column], types: list[str], first_id: int):
 class TableWriter:
     """Writes the rows of one new physical table, batch after batch.
 
-    ``unflushed``: rows sent but not yet stored for sure; the loader reports progress only
-    when it is 0 (PostgreSQL: a query issued while a COPY is open would wait for it)."""
+    ``unflushed``: rows sent through an open COPY on Django's connection, not yet stored
+    for sure; the loader reports progress only when it is 0 (a query cannot go through a
+    connection while it has a COPY open)."""
 
     FLUSH_ROWS = 0
     FLUSH_SECONDS = 0.0
@@ -307,16 +308,18 @@ class SqliteWriter(TableWriter):
 
 
 class PostgresWriter(TableWriter):
-    """``COPY ... FROM STDIN`` left open over several batches, so that the server stores one
-    batch while the next one is read and encoded; ended every ``FLUSH_SECONDS`` (or
-    ``FLUSH_ROWS``) so the loader can record its progress (each end waits for the server
-    to catch up and commits, so not more often than that).
+    """``COPY ... FROM STDIN``, left open over all the batches, so that the server stores
+    one batch while the next one is read and encoded.
 
     The server's side of a COPY (parsing numbers and dates, writing pages and WAL) is the
-    slowest part of a load, and one COPY runs on one server process. Outside a transaction,
-    the batches go round-robin to ``STREAMS`` COPYs on as many connections, one server
-    process each. A generation's table is not live until ``switch_generation``, so rows
-    committed by one stream before another fails are never read: the table is dropped.
+    slowest part of a load, and one COPY runs in one server process. Outside a
+    transaction, the batches go round-robin to ``STREAMS`` COPYs, each on a connection of
+    its own (one server process each), and Django's connection stays free for the
+    loader's progress. A generation's table is not live until ``switch_generation``, so
+    rows one stream committed before another failed are never read: the table is dropped.
+    Inside a transaction other connections cannot see the new table: one COPY on Django's
+    connection, ended every ``FLUSH_SECONDS`` (or ``FLUSH_ROWS``) so that the loader can
+    record its progress on that connection.
     """
 
     FLUSH_ROWS = 10_000_000
@@ -326,6 +329,7 @@ class PostgresWriter(TableWriter):
     def __init__(self, table_id: int, generation: int):
         super().__init__(table_id, generation)
         self._streams: list[_CopyStream] = []
+        self._shared = False  # a COPY open on Django's connection
         self._sent = 0
 
     def write(self, columns):
@@ -345,13 +349,16 @@ class PostgresWriter(TableWriter):
     def _send(self, data, rows: int, statement: str) -> None:
         if not self._streams:
             self._opened_at = time.monotonic()
-            # Inside a transaction, other connections cannot see the new table.
-            count = 1 if connection.in_atomic_block else self.STREAMS
-            self._streams = [_CopyStream(statement, own_connection=i > 0) for i in range(count)]
+            self._shared = connection.in_atomic_block
+            count = 1 if self._shared else self.STREAMS
+            self._streams = [
+                _CopyStream(statement, own_connection=not self._shared) for _ in range(count)
+            ]
         self._streams[self._sent % len(self._streams)].write(data)
         self._sent += 1
         self.count += rows
-        self.unflushed += rows
+        if self._shared:
+            self.unflushed += rows
 
     def _widen_to_number(self, indexes):
         self.flush()

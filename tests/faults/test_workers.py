@@ -76,7 +76,7 @@ print(json.dumps({}))
 
 def test_worker_killed_during_datastore_ingestion(topology, request):
     request.addfinalizer(topology.revive)
-    pg, rows = topology.pg, 600_000
+    pg, rows = topology.pg, 2_000_000  # long enough to kill: a million rows load in ~2 s
     name = f"uji-{time.time_ns()}"
     table = topology.shell(
         INGEST % {"agency": topology.data["agency"], "rows": rows, "name": name}
