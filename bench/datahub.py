@@ -6,7 +6,8 @@ Per engine (SQLite; PostgreSQL when reachable), in a fresh database:
 
 - ``<engine>.ingest``: our load end to end: every value of every column type-checked,
   the validation report (cell counts, duplicate rows), typed rows with a search text
-  written into the generation's own table (COPY / executemany), indexed and switched live.
+  written into the generation's own table (COPY over one connection per core, at most 4 /
+  executemany), indexed and switched live.
   Rows a second.
   Baseline, same run: ``csv.reader`` + ``executemany`` (SQLite) or ``COPY`` (PostgreSQL)
   of the same file into an all-text table.
