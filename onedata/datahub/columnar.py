@@ -288,6 +288,15 @@ def encode(batch: Batch, types: list[str]) -> Encoded:
 
 # The order of a line's fields in ``copy_payload`` (COPY takes a column list): the row's
 # key comes first as it is, so the line needs one join.
+def row_hashes(encoded: Encoded) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's 64-bit hash (of its key), and whether it has a non-empty cell (empty
+    rows are not reported as duplicates of each other)."""
+    keys = encoded.keys.to_pylist()
+    hashes = np.fromiter(map(hash, keys), np.int64, len(keys))
+    blank = "\t".join(["\\N"] * len(encoded.cells))
+    return hashes, pc.not_equal(encoded.keys, blank).to_numpy(zero_copy_only=False)
+
+
 def copy_columns(width: int) -> list[str]:
     return [f"c{i}" for i in range(width)] + ["_search", "_id"]
 

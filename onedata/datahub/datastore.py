@@ -24,8 +24,6 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-import pyarrow.compute as pc
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -106,7 +104,6 @@ def _load_file(table: DataTable, path: Path, fmt: str, progress) -> LoadResult:
     for index, kind in enumerate(declared):
         if kind == tabular.STRING:
             state[index] = tabular.STRING
-    blank_key = "\t".join(["\\N"] * width)
 
     def types_now() -> list[str]:
         return [storage_type(d, s) for d, s in zip(declared, state, strict=True)]
@@ -128,12 +125,7 @@ def _load_file(table: DataTable, path: Path, fmt: str, progress) -> LoadResult:
             total += len(batch)
             types = types_now() if one_read else writer.types
             encoded = columnar.encode(batch, types)
-            keys = encoded.keys.to_pylist()
-            checker.duplicates(
-                np.fromiter(map(hash, keys), np.int64, len(keys)),
-                first_row,
-                pc.not_equal(encoded.keys, blank_key).to_numpy(zero_copy_only=False),
-            )
+            checker.duplicates(*columnar.row_hashes(encoded), first_row)
             if one_read:
                 if types != writer.types and not writer.count:
                     writer.create(types)  # nothing written yet: a table of the right types

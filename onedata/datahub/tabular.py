@@ -536,7 +536,7 @@ class RowChecker:
         rows = list(zip(*(c.values for c in columns), strict=True))
         if self.needs_rows:
             self._rules(rows, first_row)
-        self.duplicates(list(map(hash, rows)), first_row, [any(r) for r in rows])
+        self.duplicates(list(map(hash, rows)), [any(r) for r in rows], first_row)
         if finish:
             self.finish()
 
@@ -569,7 +569,7 @@ class RowChecker:
                     column=self.names[len(row)],
                 )
 
-    def duplicates(self, hashes, first_row: int, filled) -> None:
+    def duplicates(self, hashes, filled, first_row: int) -> None:
         """Note each row's hash (of all its cells; ``filled``: per row, whether it has a
         non-empty cell, as numpy booleans); ``finish`` reports the rows seen before."""
         hashes = np.asarray(hashes, dtype=np.int64)

@@ -180,8 +180,8 @@ def test_a_cell_larger_than_pythons_reader_allows_fails_with_its_row(tmp_path):
 def test_duplicate_rows_are_reported_against_their_first_row_in_row_order():
     report = tabular.Report()
     checker = tabular.RowChecker(["a"], [tabular.FieldRule("a", type="any")], [], report)
-    checker.duplicates([5, 6, 5], 2, [True, True, True])
-    checker.duplicates([7, 6, 0, 0, 5], 5, [True, True, False, False, True])
+    checker.duplicates([5, 6, 5], [True, True, True], 2)
+    checker.duplicates([7, 6, 0, 0, 5], [True, True, False, False, True], 5)
     checker.finish()
     assert [e["message"] for e in report.errors] == [
         "Row 4 is the same as row 2.",
