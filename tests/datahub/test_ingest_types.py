@@ -90,20 +90,14 @@ def copy_fields(line: str) -> list[str | None]:
     return fields
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(TRICKY, min_size=1, max_size=25))
-def test_copy_text_carries_every_cell_as_it_is(values):
-    """Typed cells go as they are (the types were inferred from these very values), text
-    escaped, empty cells as NULL; the last field is the search text."""
-    columns = tabular.columns_of([[v, v] for v in values], 2)
-    state = [tabular.NULL, tabular.STRING]
-    tabular.infer_batch(state, columns)
-    kind = state[0] or tabular.STRING
-    text = typed_tables.copy_text(columns, [kind, tabular.STRING], 7)
+def assert_copy_lines_carry(values: list[str], kind: str, text: str, first_id: int) -> None:
+    """Every line holds its row's cells as they are: typed cells as they are (the types
+    were inferred from these very values), text escaped, empty cells as NULL, and the row
+    in the search text. Fields: ``_id, typed, plain, search``."""
     lines = text.split("\n")
     assert lines.pop() == ""
     assert len(lines) == len(values)
-    for number, (value, line) in enumerate(zip(values, lines, strict=True), start=7):
+    for number, (value, line) in enumerate(zip(values, lines, strict=True), start=first_id):
         row_id, typed, plain, search = copy_fields(line)
         cell = value.strip()
         assert row_id == str(number)
@@ -116,14 +110,8 @@ def test_copy_text_carries_every_cell_as_it_is(values):
         assert cell.replace("\x00", "").lower() in search
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(TRICKY, min_size=1, max_size=25))
-def test_sqlite_rows_carry_every_cell_as_it_is(values):
-    columns = tabular.columns_of([[v, v] for v in values], 2)
-    state = [tabular.NULL, tabular.STRING]
-    tabular.infer_batch(state, columns)
-    kind = state[0] or tabular.STRING
-    rows = list(typed_tables.sqlite_rows(columns, [kind, tabular.STRING], 1))
+def assert_sqlite_rows_carry(values: list[str], kind: str, rows: list[tuple]) -> None:
+    """Rows ``_id, typed, plain, search``, numbered from 1."""
     for number, (value, row) in enumerate(zip(values, rows, strict=True), start=1):
         cell = value.strip()
         assert row[0] == number and row[2] == (cell or None)
@@ -132,6 +120,28 @@ def test_sqlite_rows_carry_every_cell_as_it_is(values):
         else:
             assert row[1] == (cell or None)
         assert cell.lower() in row[3]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TRICKY, min_size=1, max_size=25))
+def test_copy_text_carries_every_cell_as_it_is(values):
+    columns = tabular.columns_of([[v, v] for v in values], 2)
+    state = [tabular.NULL, tabular.STRING]
+    tabular.infer_batch(state, columns)
+    kind = state[0] or tabular.STRING
+    text = typed_tables.copy_text(columns, [kind, tabular.STRING], 7)
+    assert_copy_lines_carry(values, kind, text, 7)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TRICKY, min_size=1, max_size=25))
+def test_sqlite_rows_carry_every_cell_as_it_is(values):
+    columns = tabular.columns_of([[v, v] for v in values], 2)
+    state = [tabular.NULL, tabular.STRING]
+    tabular.infer_batch(state, columns)
+    kind = state[0] or tabular.STRING
+    rows = list(typed_tables.sqlite_rows(columns, [kind, tabular.STRING], 1))
+    assert_sqlite_rows_carry(values, kind, rows)
 
 
 def test_a_value_holding_the_separator_is_classified_alone():
