@@ -122,13 +122,19 @@ def assert_sqlite_rows_carry(values: list[str], kind: str, rows: list[tuple]) ->
         assert cell.lower() in row[3]
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(TRICKY, min_size=1, max_size=25))
-def test_copy_text_carries_every_cell_as_it_is(values):
+def typed_pair(values: list[str]) -> tuple[list[tabular.Column], str]:
+    """Each value twice in a row: a column of the type inferred from the values, and a
+    text column."""
     columns = tabular.columns_of([[v, v] for v in values], 2)
     state = [tabular.NULL, tabular.STRING]
     tabular.infer_batch(state, columns)
-    kind = state[0] or tabular.STRING
+    return columns, state[0] or tabular.STRING
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TRICKY, min_size=1, max_size=25))
+def test_copy_text_carries_every_cell_as_it_is(values):
+    columns, kind = typed_pair(values)
     text = typed_tables.copy_text(columns, [kind, tabular.STRING], 7)
     assert_copy_lines_carry(values, kind, text, 7)
 
@@ -136,10 +142,7 @@ def test_copy_text_carries_every_cell_as_it_is(values):
 @settings(max_examples=200, deadline=None)
 @given(st.lists(TRICKY, min_size=1, max_size=25))
 def test_sqlite_rows_carry_every_cell_as_it_is(values):
-    columns = tabular.columns_of([[v, v] for v in values], 2)
-    state = [tabular.NULL, tabular.STRING]
-    tabular.infer_batch(state, columns)
-    kind = state[0] or tabular.STRING
+    columns, kind = typed_pair(values)
     rows = list(typed_tables.sqlite_rows(columns, [kind, tabular.STRING], 1))
     assert_sqlite_rows_carry(values, kind, rows)
 
