@@ -160,16 +160,18 @@ def python_rows(batch: Batch) -> list[tuple]:
 
 # --- types ----------------------------------------------------------------------------------
 
-_REGEX = {kind: "^" + pattern + "$" for kind, pattern in tabular._PATTERNS.items()}
+_REGEX = {kind: "^" + pattern + "$" for kind, pattern in tabular.PATTERNS.items()}
 _TRUE = pa.array(["true", "TRUE", "True"])
 _FALSE = pa.array(["false", "FALSE", "False"])
 _BOOLEANS = pa.array(["", "true", "TRUE", "True", "false", "FALSE", "False"])
 
 
+def _has_empty(column: pa.Array) -> bool:
+    return bool(len(column)) and pc.min(pc.binary_length(column)).as_py() == 0
+
+
 def _filled(column: pa.Array) -> pa.Array:
-    if len(column) and pc.min(pc.binary_length(column)).as_py() == 0:
-        return pc.filter(column, pc.not_equal(column, ""))
-    return column
+    return pc.filter(column, pc.not_equal(column, "")) if _has_empty(column) else column
 
 
 def _all(mask) -> bool:
@@ -228,13 +230,6 @@ def infer_batch(state: list[str | None], batch: Batch) -> None:
         state[index] = tabular.widen(current, batch_type(column))
 
 
-def first_misfit(kind: str, column: pa.Array) -> int | None:
-    if fits(kind, column):
-        return None
-    misfit = tabular.first_misfit(kind, tabular.Column(column.to_pylist()))
-    return misfit
-
-
 # --- encoding -------------------------------------------------------------------------------
 
 # COPY's text format: backslash escapes; tab, newline and carriage return end a field or a
@@ -258,7 +253,7 @@ def escaped(column: pa.Array) -> pa.Array:
 def _copy_cell(column: pa.Array) -> pa.Array:
     """Escaped, and ``\\N`` (NULL) for an empty cell (a cell of only NUL is not empty)."""
     text = escaped(column)
-    if len(column) and pc.min(pc.binary_length(column)).as_py() == 0:
+    if _has_empty(column):
         return pc.if_else(pc.equal(column, ""), "\\N", text)
     return text
 

@@ -37,8 +37,8 @@ _INT = r"-?(?:0|[1-9][0-9]{0,17})"
 _NUM = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
 _DATE = r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
 _BOOL = r"(?:true|false|TRUE|FALSE|True|False)"
-_PATTERNS = {INTEGER: _INT, NUMBER: _NUM, DATE: _DATE, BOOLEAN: _BOOL}
-_SINGLE = {name: re.compile(p) for name, p in _PATTERNS.items()}
+PATTERNS = {INTEGER: _INT, NUMBER: _NUM, DATE: _DATE, BOOLEAN: _BOOL}
+_SINGLE = {name: re.compile(p) for name, p in PATTERNS.items()}
 _ORDER = (INTEGER, NUMBER, DATE, BOOLEAN)
 
 
@@ -522,11 +522,10 @@ class RowChecker:
             (i, r) for i, r in enumerate(rules) if r.type not in ("any", STRING) or r.required
         ]
 
-    def check(
-        self, batch: list[list[str]], first_row: int, columns=None, *, finish: bool = True
-    ) -> None:
-        """``columns``: the batch as ``columns_of`` gives it, when the caller has it.
-        ``finish``: report duplicate rows now (False: at ``finish``, after more batches)."""
+    def check(self, batch: list[list[str]], first_row: int, columns=None) -> None:
+        """Every check of one batch of Python rows, its duplicate rows reported at once
+        (a load checks batch by batch: ``cell_counts``, ``check_rules``, ``duplicates``,
+        then ``finish``). ``columns``: the batch as ``columns_of`` gives it."""
         if not batch:
             return
         if set(map(len, batch)) != {self.width}:
@@ -537,8 +536,7 @@ class RowChecker:
         if self.needs_rows:
             self._rules(rows, first_row)
         self.duplicates(list(map(hash, rows)), [any(r) for r in rows], first_row)
-        if finish:
-            self.finish()
+        self.finish()
 
     @property
     def needs_rows(self) -> bool:

@@ -291,20 +291,18 @@ class SqliteWriter(TableWriter):
     during a long load, and the progress shows."""
 
     def write(self, columns):
-        placeholders = ", ".join("?" * (len(self.types) + 2))
-        sql = f'INSERT INTO "{self.name}" VALUES ({placeholders})'
-        rows = sqlite_rows(columns, self.types, self.count + 1)
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.connection.executemany(sql, rows)
-        self.count += len(columns[0].values) if columns else 0
+        count = len(columns[0].values) if columns else 0
+        self._insert(sqlite_rows(columns, self.types, self.count + 1), count)
 
     def write_batch(self, batch, encoded):
+        self._insert(columnar.sqlite_rows(batch, encoded, self.types, self.count + 1), len(batch))
+
+    def _insert(self, rows, count: int) -> None:
         placeholders = ", ".join("?" * (len(self.types) + 2))
         sql = f'INSERT INTO "{self.name}" VALUES ({placeholders})'
-        rows = columnar.sqlite_rows(batch, encoded, self.types, self.count + 1)
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.connection.executemany(sql, rows)
-        self.count += len(batch)
+        self.count += count
 
 
 class PostgresWriter(TableWriter):

@@ -53,13 +53,6 @@ def test_a_stripped_slice_keeps_its_own_values():
     assert columnar.strip(column).to_pylist() == ["b", "c"]
 
 
-def test_first_misfit_names_the_first_value_that_does_not_fit():
-    column = pa.array(["12", "", "1.5", "dua"], pa.string())
-    assert columnar.first_misfit("integer", column) == 2
-    assert columnar.first_misfit("number", column) == 3
-    assert columnar.first_misfit("string", column) is None
-
-
 def encoded_batch(values: list[str]):
     batch = columnar.strip_all(columnar.Batch([pa.array(values, pa.string())] * 2))
     state = [tabular.NULL, tabular.STRING]
